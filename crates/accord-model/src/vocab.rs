@@ -97,7 +97,12 @@ const CANONICAL: &[(Status, &str, &[ItemKind], Tone)] = &[
     (S::Proposed, "proposed", I_T_PK_PL, Tone::Neutral),
     (S::Negotiating, "negotiating", INSTR, Tone::Neutral),
     (S::Active, "active", T_PK, Tone::Positive),
-    (S::Agreed, "agreed", &[K::Instrument, K::Track], Tone::Positive),
+    (
+        S::Agreed,
+        "agreed",
+        &[K::Instrument, K::Track],
+        Tone::Positive,
+    ),
     (S::Signed, "signed", INSTR, Tone::Positive),
     (S::InForce, "in_force", INSTR, Tone::Positive),
     (S::Stalled, "stalled", I_T_P, Tone::Negative),
@@ -123,19 +128,37 @@ const SYNONYMS: &[(&str, &[(&[ItemKind], Status)])] = &[
     ("floated", &[(I_T_PK_PL, S::Proposed)]),
     ("mooted", &[(I_T_PK_PL, S::Proposed)]),
     ("planned", &[(I_T_PK_PL, S::Proposed)]),
-    ("under negotiation", &[(INSTR, S::Negotiating), (T_PK, S::Active)]),
-    ("being negotiated", &[(INSTR, S::Negotiating), (T_PK, S::Active)]),
+    (
+        "under negotiation",
+        &[(INSTR, S::Negotiating), (T_PK, S::Active)],
+    ),
+    (
+        "being negotiated",
+        &[(INSTR, S::Negotiating), (T_PK, S::Active)],
+    ),
     ("in talks", &[(INSTR, S::Negotiating), (T_PK, S::Active)]),
-    ("talks ongoing", &[(INSTR, S::Negotiating), (T_PK, S::Active)]),
+    (
+        "talks ongoing",
+        &[(INSTR, S::Negotiating), (T_PK, S::Active)],
+    ),
     ("ongoing", &[(T_PK, S::Active), (C_PL, S::InProgress)]),
-    ("active conversations", &[(T_PK, S::Active), (INSTR, S::Negotiating)]),
+    (
+        "active conversations",
+        &[(T_PK, S::Active), (INSTR, S::Negotiating)],
+    ),
     ("live", &[(T_PK, S::Active)]),
     ("continuing", &[(T_PK, S::Active)]),
     ("progressing", &[(T_PK, S::Active), (C_PL, S::InProgress)]),
     ("resumed", &[(T_PK, S::Active)]),
     ("alive", &[(T_PK, S::Active)]),
-    ("agreed in principle", &[(&[K::Instrument, K::Track], S::Agreed)]),
-    ("agreement in principle", &[(&[K::Instrument, K::Track], S::Agreed)]),
+    (
+        "agreed in principle",
+        &[(&[K::Instrument, K::Track], S::Agreed)],
+    ),
+    (
+        "agreement in principle",
+        &[(&[K::Instrument, K::Track], S::Agreed)],
+    ),
     ("deal reached", &[(&[K::Instrument, K::Track], S::Agreed)]),
     ("struck", &[(&[K::Instrument, K::Track], S::Agreed)]),
     ("finalised", &[(&[K::Instrument, K::Track], S::Agreed)]),
@@ -145,6 +168,10 @@ const SYNONYMS: &[(&str, &[(&[ItemKind], Status)])] = &[
     ("took effect", &[(INSTR, S::InForce)]),
     ("came into effect", &[(INSTR, S::InForce)]),
     ("entered into force", &[(INSTR, S::InForce)]),
+    ("came into force", &[(INSTR, S::InForce)]),
+    ("come into force", &[(INSTR, S::InForce)]),
+    ("comes into force", &[(INSTR, S::InForce)]),
+    ("in force", &[(INSTR, S::InForce)]),
     ("operational", &[(INSTR, S::InForce)]),
     ("implemented", &[(INSTR, S::InForce), (COMMIT, S::Met)]),
     ("stuck", &[(I_T_P, S::Stalled)]),
@@ -167,14 +194,33 @@ const SYNONYMS: &[(&str, &[(&[ItemKind], Status)])] = &[
     ("halted", &[(I_T_PK_PL, S::Suspended)]),
     ("on ice", &[(I_T_PK_PL, S::Suspended)]),
     ("suspension", &[(I_T_PK_PL, S::Suspended)]),
-    ("completed", &[(TRACK, S::Concluded), (COMMIT, S::Met), (PLEDGE, S::Delivered)]),
+    (
+        "completed",
+        &[
+            (TRACK, S::Concluded),
+            (COMMIT, S::Met),
+            (PLEDGE, S::Delivered),
+        ],
+    ),
     ("finished", &[(TRACK, S::Concluded)]),
     ("terminated", &[(I_T_P, S::Discontinued)]),
-    ("cancelled", &[(I_T_P, S::Discontinued), (C_PL, S::Withdrawn)]),
-    ("canceled", &[(I_T_P, S::Discontinued), (C_PL, S::Withdrawn)]),
-    ("abandoned", &[(I_T_P, S::Discontinued), (C_PL, S::Withdrawn)]),
+    (
+        "cancelled",
+        &[(I_T_P, S::Discontinued), (C_PL, S::Withdrawn)],
+    ),
+    (
+        "canceled",
+        &[(I_T_P, S::Discontinued), (C_PL, S::Withdrawn)],
+    ),
+    (
+        "abandoned",
+        &[(I_T_P, S::Discontinued), (C_PL, S::Withdrawn)],
+    ),
     ("collapsed", &[(I_T_P, S::Discontinued)]),
-    ("scrapped", &[(I_T_P, S::Discontinued), (C_PL, S::Withdrawn)]),
+    (
+        "scrapped",
+        &[(I_T_P, S::Discontinued), (C_PL, S::Withdrawn)],
+    ),
     ("ended", &[(I_T_P, S::Discontinued)]),
     ("replaced", &[(INSTR, S::Superseded)]),
     ("pending", &[(COMMIT, S::Open)]),
@@ -200,9 +246,15 @@ const SYNONYMS: &[(&str, &[(&[ItemKind], Status)])] = &[
     ("remains in place", &[(PLEDGE, S::Affirmed)]),
     ("reaffirmed", &[(PLEDGE, S::Affirmed)]),
     ("confirmed", &[(PLEDGE, S::Affirmed)]),
-    ("on track", &[(PLEDGE, S::Affirmed), (COMMIT, S::InProgress)]),
+    (
+        "on track",
+        &[(PLEDGE, S::Affirmed), (COMMIT, S::InProgress)],
+    ),
     ("pulled", &[(PLEDGE, S::Withdrawn)]),
-    ("withdrawn", &[(C_PL, S::Withdrawn), (I_T_P, S::Discontinued)]),
+    (
+        "withdrawn",
+        &[(C_PL, S::Withdrawn), (I_T_P, S::Discontinued)],
+    ),
 ];
 
 impl Status {
@@ -293,9 +345,43 @@ pub fn fold(wording: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Words that, just before a phrase, turn its meaning around ("not yet in force").
+const NEGATIONS: &[&str] = &[
+    "not",
+    "no",
+    "never",
+    "yet to",
+    "isnt",
+    "hasnt",
+    "havent",
+    "wasnt",
+    "arent",
+    "without",
+    "no longer",
+    "failed to",
+    "has yet to",
+    "have yet to",
+];
+
+/// Whether `phrase` occurs in `haystack` on word boundaries with no negation in the two words
+/// before it (a phrase that itself starts with a negation, like "not met", is taken as is).
 fn contains_phrase(haystack: &str, phrase: &str) -> bool {
     let h = format!(" {haystack} ");
-    h.contains(&format!(" {phrase} "))
+    let needle = format!(" {phrase} ");
+    let mut from = 0;
+    while let Some(pos) = h[from..].find(&needle) {
+        let at = from + pos;
+        let before: Vec<&str> = h[..at].split_whitespace().collect();
+        let tail = before[before.len().saturating_sub(2)..].join(" ");
+        let negated = NEGATIONS.iter().any(|n| {
+            tail == *n || tail.ends_with(&format!(" {n}")) || tail.split(' ').any(|w| w == *n)
+        });
+        if !negated {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 /// The vocabulary in force for a dataset: the built-in table plus the dataset's own synonyms.
@@ -329,7 +415,12 @@ impl Vocabulary {
                 matched: s.name().to_string(),
             });
         }
-        fn consider(best: &mut Option<(usize, Mapped)>, folded: &str, phrase: &str, status: Status) {
+        fn consider(
+            best: &mut Option<(usize, Mapped)>,
+            folded: &str,
+            phrase: &str,
+            status: Status,
+        ) {
             if contains_phrase(folded, phrase)
                 && best.as_ref().is_none_or(|(len, _)| phrase.len() > *len)
             {
@@ -411,10 +502,30 @@ mod tests {
         assert_eq!(c(K::Track, "active conversations"), Some(S::Active));
         assert_eq!(c(K::Instrument, "implemented"), Some(S::InForce));
         assert_eq!(c(K::Commitment, "implemented"), Some(S::Met));
-        assert_eq!(c(K::Pledge, "understood to be unaffected"), Some(S::Affirmed));
+        assert_eq!(
+            c(K::Pledge, "understood to be unaffected"),
+            Some(S::Affirmed)
+        );
         assert_eq!(c(K::Track, "stalled"), Some(S::Stalled));
         assert_eq!(c(K::Commitment, "stalled"), None);
         assert_eq!(c(K::Track, "banana"), None);
+        assert_eq!(c(K::Instrument, "came into force"), Some(S::InForce));
+        assert_eq!(c(K::Commitment, "not met"), Some(S::Missed));
+        assert_eq!(c(K::Commitment, "not yet met"), Some(S::Open));
+    }
+
+    #[test]
+    fn negated_wording_is_not_taken_at_face_value() {
+        let v = Vocabulary::default();
+        let c = |k, w| v.canonical(k, w).map(|m| m.status);
+        assert_eq!(c(K::Instrument, "not yet in effect"), None);
+        assert_eq!(c(K::Instrument, "yet to come into force"), None);
+        assert_eq!(c(K::Instrument, "has not entered into force"), None);
+        assert_eq!(c(K::Track, "no longer stalled"), None);
+        assert_eq!(
+            c(K::Track, "talks are not stalled but active"),
+            Some(S::Active)
+        );
     }
 
     #[test]

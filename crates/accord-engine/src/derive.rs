@@ -1,0 +1,890 @@
+//! The derivation at one `(D, K)`: a snapshot of every item's reported status, progress,
+//! operative state and risk distance, built from scratch or kept up to date incrementally.
+//! The rules are those of `docs/semantics.md`.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use accord_lang::{Level, Truth};
+use accord_model::{ItemKind, Status};
+use jiff::civil::Date;
+
+use crate::cond::{self, Inputs, PairIx};
+use crate::model::{ClaimIx, EdgeKind, Ix, Model, StoredClaim};
+
+/// The value part of a reported status (what propagates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RepVal {
+    None,
+    Status(Status),
+    /// A contest: the bit `1 << status` is set for each side.
+    Contested(u32),
+}
+
+/// What decided a reported status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Basis {
+    None,
+    /// A commitment with no evidence: open.
+    Default,
+    Claim(ClaimIx),
+    /// A definition record (index into `Model::records[item]`).
+    Def(u8),
+    Hypo(ClaimIx),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rep {
+    pub val: RepVal,
+    pub basis: Basis,
+}
+
+/// How a component settled (§4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flag {
+    None,
+    Package(Ix),
+    SelfSupporting,
+    Unsettled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Op {
+    pub t: Truth,
+    pub flag: Flag,
+}
+
+pub(crate) const NO_PATH: u32 = u32::MAX;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Snapshot {
+    pub d: Date,
+    pub k: Date,
+    pub rep: Vec<Rep>,
+    pub concluded: Vec<bool>,
+    pub progress: Vec<Option<Level>>,
+    pub op: Vec<Op>,
+    /// Whether each link's condition lets it bite (true unless the condition is false).
+    pub link_bites: Vec<bool>,
+    /// Shortest distance (edges) from each item to an item in trouble (0 for one in trouble).
+    pub dist: Vec<u32>,
+}
+
+pub(crate) fn mask(s: Status) -> u32 {
+    1u32 << (s as u32)
+}
+
+pub(crate) fn statuses_of(mask: u32) -> Vec<Status> {
+    Status::ALL
+        .into_iter()
+        .filter(|s| mask & (1u32 << (*s as u32)) != 0)
+        .collect()
+}
+
+fn negative_mask() -> u32 {
+    Status::ALL
+        .into_iter()
+        .filter(|s| s.is_negative())
+        .fold(0, |m, s| m | mask(s))
+}
+
+/// The statuses that stop an item of a kind from being operative.
+pub(crate) fn stop_mask(kind: ItemKind) -> u32 {
+    use Status as S;
+    let list: &[Status] = match kind {
+        ItemKind::Instrument => &[S::Suspended, S::Discontinued, S::Superseded],
+        ItemKind::Track | ItemKind::Package => &[S::Stalled, S::Suspended, S::Discontinued],
+        ItemKind::Commitment => &[S::Withdrawn],
+        ItemKind::Pledge => &[S::Suspended, S::Withdrawn],
+    };
+    list.iter().fold(0, |m, s| m | mask(*s))
+}
+
+// ---------------------------------------------------------------------------
+// Evidence.
+// ---------------------------------------------------------------------------
+
+/// Whether claim `c` is withdrawn at `k` by a correction (§1).
+pub(crate) fn withdrawn(m: &Model, c: ClaimIx, k: Date) -> bool {
+    // Post-order over the tree of correctors with an explicit stack:
+    // withdrawn(c) = some eligible corrector r of c is not withdrawn.
+    let mut stack: Vec<(ClaimIx, usize)> = vec![(c, 0)];
+    let mut ret: Option<bool> = None;
+    while let Some(top) = stack.len().checked_sub(1) {
+        let (node, mut i) = stack[top];
+        if let Some(child_withdrawn) = ret.take()
+            && !child_withdrawn
+        {
+            stack.pop();
+            ret = Some(true);
+            continue;
+        }
+        let cands = m.correctors.get(&node);
+        let mut pushed = None;
+        while let Some(&r) = cands.and_then(|v| v.get(i)) {
+            i += 1;
+            if m
+                .claim(r)
+                .is_some_and(|s| !s.in_cycle && s.known <= k)
+            {
+                pushed = Some(r);
+                break;
+            }
+        }
+        stack[top].1 = i;
+        match pushed {
+            Some(r) => stack.push((r, 0)),
+            None => {
+                stack.pop();
+                ret = Some(false);
+            }
+        }
+    }
+    ret.unwrap_or(false)
+}
+
+/// The pick order (§2): `Greater` when `a` is the better claim.
+pub(crate) fn pick_cmp(a: &StoredClaim, b: &StoredClaim) -> Ordering {
+    a.start
+        .cmp(&b.start)
+        .then(a.known.cmp(&b.known))
+        .then(a.rank.cmp(&b.rank))
+        .then(a.claim.confidence.total_cmp(&b.claim.confidence))
+        .then_with(|| b.claim.id.cmp(&a.claim.id))
+}
+
+/// A record that applies (§1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rec {
+    Def(u8),
+    Hypo(ClaimIx),
+}
+
+/// The evidence that counts for one question about one item.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Picked {
+    pub record: Option<(Rec, Date)>,
+    /// The counted claims (one per voice, inside the window), best first.
+    pub counted: Vec<ClaimIx>,
+}
+
+/// Which claims a question looks at.
+#[derive(Clone, Copy)]
+pub(crate) enum Ask<'a> {
+    Status,
+    Progress(Option<&'a str>),
+}
+
+impl Ask<'_> {
+    fn wants(&self, s: &StoredClaim) -> bool {
+        match self {
+            Ask::Status => s.status.is_some(),
+            Ask::Progress(by) => s.level.is_some() && s.claim.by.as_deref() == *by,
+        }
+    }
+}
+
+pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
+    let mut out = Picked::default();
+    let Some(list) = m.by_item.get(x as usize) else {
+        return out;
+    };
+    // Records: definition dates, then hypotheses.
+    if matches!(ask, Ask::Status)
+        && let Some(recs) = m.records.get(x as usize)
+    {
+        for (i, r) in recs.iter().enumerate() {
+            if r.date <= d && r.date <= k {
+                let better = match out.record {
+                    None => true,
+                    Some((Rec::Def(j), date)) => {
+                        let o = recs.get(j as usize).map_or(0, |x| x.order);
+                        (r.date, r.order) > (date, o)
+                    }
+                    Some((Rec::Hypo(_), date)) => r.date > date,
+                };
+                if better {
+                    out.record = Some((Rec::Def(i as u8), r.date));
+                }
+            }
+        }
+    }
+    let end = list.partition_point(|c| m.claim(*c).is_some_and(|s| s.start <= d));
+    for &c in &list[..end] {
+        let Some(s) = m.claim(c) else { continue };
+        if !s.hypo || s.known > k || !ask.wants(s) || withdrawn(m, c, k) {
+            continue;
+        }
+        let better = match out.record {
+            None => true,
+            Some((Rec::Def(_), date)) => s.start >= date,
+            Some((Rec::Hypo(h), _)) => m
+                .claim(h)
+                .is_none_or(|o| pick_cmp(s, o) == Ordering::Greater),
+        };
+        if better {
+            out.record = Some((Rec::Hypo(c), s.start));
+        }
+    }
+    let t0 = out.record.map(|(_, date)| date);
+    let mut lower: Option<Date> = None;
+    for &c in list[..end].iter().rev() {
+        let Some(s) = m.claim(c) else { continue };
+        if let Some(t0) = t0
+            && s.start <= t0
+        {
+            break;
+        }
+        if let Some(lo) = lower
+            && s.start < lo
+        {
+            break;
+        }
+        if s.hypo || s.known > k || !ask.wants(s) || withdrawn(m, c, k) {
+            continue;
+        }
+        if lower.is_none() {
+            lower = Some(
+                s.start
+                    .checked_sub(jiff::Span::new().days(m.window_days))
+                    .unwrap_or(Date::MIN),
+            );
+        }
+        match out
+            .counted
+            .iter_mut()
+            .find(|e| m.claim(**e).is_some_and(|o| o.voice == s.voice))
+        {
+            Some(e) => {
+                if m.claim(*e)
+                    .is_none_or(|o| pick_cmp(s, o) == Ordering::Greater)
+                {
+                    *e = c;
+                }
+            }
+            None => out.counted.push(c),
+        }
+    }
+    out.counted.sort_by(|a, b| match (m.claim(*a), m.claim(*b)) {
+        (Some(x), Some(y)) => pick_cmp(y, x),
+        _ => Ordering::Equal,
+    });
+    out
+}
+
+pub(crate) fn reported(m: &Model, x: Ix, d: Date, k: Date) -> Rep {
+    let p = pick(m, x, d, k, Ask::Status);
+    rep_of(m, x, &p)
+}
+
+pub(crate) fn rep_of(m: &Model, x: Ix, p: &Picked) -> Rep {
+    if p.counted.is_empty() {
+        return match p.record {
+            Some((Rec::Def(i), _)) => Rep {
+                val: m
+                    .records
+                    .get(x as usize)
+                    .and_then(|r| r.get(i as usize))
+                    .map_or(RepVal::None, |r| RepVal::Status(r.status)),
+                basis: Basis::Def(i),
+            },
+            Some((Rec::Hypo(c), _)) => Rep {
+                val: m
+                    .claim(c)
+                    .and_then(|s| s.status)
+                    .map_or(RepVal::None, RepVal::Status),
+                basis: Basis::Hypo(c),
+            },
+            None => {
+                if m.item(x).is_some_and(|i| i.kind == ItemKind::Commitment) {
+                    Rep {
+                        val: RepVal::Status(Status::Open),
+                        basis: Basis::Default,
+                    }
+                } else {
+                    Rep {
+                        val: RepVal::None,
+                        basis: Basis::None,
+                    }
+                }
+            }
+        };
+    }
+    let all = p
+        .counted
+        .iter()
+        .filter_map(|c| m.claim(*c).and_then(|s| s.status))
+        .fold(0u32, |acc, s| acc | mask(s));
+    let neg = negative_mask();
+    if all & neg != 0 && all & !neg != 0 {
+        return Rep {
+            val: RepVal::Contested(all),
+            basis: Basis::None,
+        };
+    }
+    match p.counted.first().and_then(|c| m.claim(*c).map(|s| (c, s))) {
+        Some((c, s)) => Rep {
+            val: s.status.map_or(RepVal::None, RepVal::Status),
+            basis: Basis::Claim(*c),
+        },
+        None => Rep {
+            val: RepVal::None,
+            basis: Basis::None,
+        },
+    }
+}
+
+/// Whether an instrument is concluded (§4): signed or in force, or said to be agreed.
+pub(crate) fn concluded(m: &Model, x: Ix, d: Date, k: Date) -> bool {
+    if m.item(x).is_none_or(|i| i.kind != ItemKind::Instrument) {
+        return false;
+    }
+    if m.records.get(x as usize).is_some_and(|recs| {
+        recs.iter().any(|r| {
+            matches!(r.status, Status::Signed | Status::InForce) && r.date <= d && r.date <= k
+        })
+    }) {
+        return true;
+    }
+    concluding_claim(m, x, d, k).is_some()
+}
+
+pub(crate) fn concluding_claim(m: &Model, x: Ix, d: Date, k: Date) -> Option<ClaimIx> {
+    let list = m.by_item.get(x as usize)?;
+    list.iter().rev().copied().find(|c| {
+        m.claim(*c).is_some_and(|s| {
+            s.start <= d
+                && s.known <= k
+                && matches!(
+                    s.status,
+                    Some(Status::Agreed | Status::Signed | Status::InForce)
+                )
+                && !withdrawn(m, *c, k)
+        })
+    })
+}
+
+/// Explicit progress evidence (§3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Explicit {
+    None,
+    Level(Level, bool),
+    Contested,
+}
+
+pub(crate) fn explicit_progress(m: &Model, x: Ix, by: Option<&str>, d: Date, k: Date) -> (Explicit, Picked) {
+    let p = pick(m, x, d, k, Ask::Progress(by));
+    if p.counted.is_empty() {
+        let e = match p.record {
+            Some((Rec::Hypo(c), _)) => m
+                .claim(c)
+                .and_then(|s| s.level)
+                .map_or(Explicit::None, |l| Explicit::Level(l, true)),
+            _ => Explicit::None,
+        };
+        return (e, p);
+    }
+    let levels: BTreeSet<Level> = p
+        .counted
+        .iter()
+        .filter_map(|c| m.claim(*c).and_then(|s| s.level))
+        .collect();
+    let e = if levels.len() > 1 {
+        Explicit::Contested
+    } else {
+        levels
+            .into_iter()
+            .next()
+            .map_or(Explicit::None, |l| Explicit::Level(l, false))
+    };
+    (e, p)
+}
+
+pub(crate) fn level_of(m: &Model, met: usize, n: usize) -> Level {
+    let t = &m.ds.meta.progress;
+    if n == 0 {
+        return Level::None;
+    }
+    let f = met as f64 / n as f64;
+    if f >= t.complete {
+        Level::Complete
+    } else if f >= t.substantial {
+        Level::Substantial
+    } else if f >= t.limited && met > 0 {
+        Level::Limited
+    } else {
+        Level::None
+    }
+}
+
+pub(crate) fn met_of(m: &Model, rep: &[Rep], x: Ix) -> Truth {
+    if m.item(x).is_none_or(|i| i.kind != ItemKind::Commitment) {
+        return Truth::Unknown;
+    }
+    match rep.get(x as usize).map(|r| r.val) {
+        Some(RepVal::Status(Status::Met)) => Truth::True,
+        Some(RepVal::Contested(_)) => Truth::Unknown,
+        _ => Truth::False,
+    }
+}
+
+/// The computed progress over a set of commitments: (met, unknown).
+pub(crate) fn count_met(m: &Model, rep: &[Rep], set: &[Ix]) -> (usize, usize) {
+    let mut met = 0;
+    let mut unknown = 0;
+    for c in set {
+        match met_of(m, rep, *c) {
+            Truth::True => met += 1,
+            Truth::Unknown => unknown += 1,
+            Truth::False => {}
+        }
+    }
+    (met, unknown)
+}
+
+pub(crate) fn progress_for(
+    m: &Model,
+    rep: &[Rep],
+    x: Ix,
+    by: Option<&str>,
+    set: &[Ix],
+    d: Date,
+    k: Date,
+) -> Option<Level> {
+    let (explicit, _) = explicit_progress(m, x, by, d, k);
+    if let Explicit::Level(l, true) = explicit {
+        return Some(l);
+    }
+    if !set.is_empty() {
+        let (met, unknown) = count_met(m, rep, set);
+        let lo = level_of(m, met, set.len());
+        let hi = level_of(m, met + unknown, set.len());
+        return (lo == hi).then_some(lo);
+    }
+    match explicit {
+        Explicit::Level(l, _) => Some(l),
+        _ => None,
+    }
+}
+
+fn progress_pair(m: &Model, rep: &[Rep], p: PairIx, d: Date, k: Date) -> Option<Level> {
+    let (x, by) = m.pairs.get(p as usize)?;
+    let set = m.pair_sets.get(p as usize).map(Vec::as_slice).unwrap_or(&[]);
+    progress_for(m, rep, *x, by.as_deref(), set, d, k)
+}
+
+// ---------------------------------------------------------------------------
+// Operative.
+// ---------------------------------------------------------------------------
+
+pub(crate) struct Env<'a> {
+    pub m: &'a Model,
+    pub s: &'a Snapshot,
+    pub get: &'a dyn Fn(Ix) -> Truth,
+}
+
+impl Inputs for Env<'_> {
+    fn as_of(&self) -> Date {
+        self.s.d
+    }
+    fn status(&self, x: Ix) -> Option<Status> {
+        match self.s.rep.get(x as usize).map(|r| r.val) {
+            Some(RepVal::Status(s)) => Some(s),
+            _ => None,
+        }
+    }
+    fn progress(&self, p: PairIx) -> Option<Level> {
+        self.s.progress.get(p as usize).copied().flatten()
+    }
+    fn operative(&self, x: Ix) -> Truth {
+        (self.get)(x)
+    }
+    fn met(&self, x: Ix) -> Truth {
+        met_of(self.m, &self.s.rep, x)
+    }
+}
+
+pub(crate) fn standing(m: &Model, rep: &Rep, x: Ix) -> Truth {
+    let Some(kind) = m.item(x).map(|i| i.kind) else {
+        return Truth::Unknown;
+    };
+    let stop = stop_mask(kind);
+    match rep.val {
+        RepVal::Status(s) if mask(s) & stop != 0 => Truth::False,
+        RepVal::Contested(sides) if sides & stop != 0 => Truth::Unknown,
+        _ => Truth::True,
+    }
+}
+
+/// The conjunction of §4 for one item, reading other items' operative states through `get`.
+pub(crate) fn op_eval(m: &Model, s: &Snapshot, x: Ix, get: &dyn Fn(Ix) -> Truth) -> Truth {
+    let env = Env { m, s, get };
+    let xi = x as usize;
+    let mut t = Truth::True;
+    if let Some(Some(c)) = m.conds.get(xi) {
+        t = t.and(cond::eval(&c.cond, &env));
+    }
+    if m.item(x).is_some_and(|i| i.kind == ItemKind::Instrument) {
+        t = t.and(Truth::from(s.concluded.get(xi).copied().unwrap_or(false)));
+    }
+    if let Some(rep) = s.rep.get(xi) {
+        t = t.and(standing(m, rep, x));
+    }
+    for li in m.cond_links.get(xi).into_iter().flatten() {
+        let Some(l) = m.links.get(*li as usize) else { continue };
+        let mut v = get(l.to);
+        if let Some(c) = &l.cond {
+            v = (!cond::eval(&c.cond, &env)).or(v);
+        }
+        t = t.and(v);
+    }
+    for mem in m.members.get(xi).into_iter().flatten() {
+        t = t.and(get(*mem));
+    }
+    t
+}
+
+/// Solves one component (§4.1); returns the members whose value changed.
+pub(crate) fn solve_scc(m: &Model, s: &mut Snapshot, si: usize) -> Vec<Ix> {
+    let Some(members) = m.sccs.get(si) else {
+        return Vec::new();
+    };
+    let trivial = members.len() == 1 && !m.scc_loops.get(si).copied().unwrap_or(false);
+    let new: Vec<Op> = if trivial {
+        let x = members[0];
+        let ops = &s.op;
+        let t = op_eval(m, s, x, &|y| ops.get(y as usize).map_or(Truth::Unknown, |o| o.t));
+        vec![Op {
+            t,
+            flag: Flag::None,
+        }]
+    } else {
+        solve_loop(m, s, si, members)
+    };
+    let mut changed = Vec::new();
+    for (x, op) in members.iter().zip(new) {
+        if let Some(slot) = s.op.get_mut(*x as usize)
+            && *slot != op
+        {
+            *slot = op;
+            changed.push(*x);
+        }
+    }
+    changed
+}
+
+fn run(m: &Model, s: &Snapshot, si: usize, members: &[Ix], init: Truth) -> Option<Vec<Truth>> {
+    let n = members.len();
+    let mut cur = vec![init; n];
+    for _ in 0..(2 * n + 2) {
+        let next: Vec<Truth> = members
+            .iter()
+            .map(|x| {
+                let get = |y: Ix| -> Truth {
+                    if m.scc_of.get(y as usize).copied() == Some(si as u32) {
+                        m.scc_pos
+                            .get(y as usize)
+                            .and_then(|p| cur.get(*p as usize))
+                            .copied()
+                            .unwrap_or(Truth::Unknown)
+                    } else {
+                        s.op.get(y as usize).map_or(Truth::Unknown, |o| o.t)
+                    }
+                };
+                op_eval(m, s, *x, &get)
+            })
+            .collect();
+        if next == cur {
+            return Some(cur);
+        }
+        cur = next;
+    }
+    None
+}
+
+fn solve_loop(m: &Model, s: &Snapshot, si: usize, members: &[Ix]) -> Vec<Op> {
+    let (Some(lfp), Some(gfp)) = (
+        run(m, s, si, members, Truth::False),
+        run(m, s, si, members, Truth::True),
+    ) else {
+        return members
+            .iter()
+            .map(|_| Op {
+                t: Truth::Unknown,
+                flag: Flag::Unsettled,
+            })
+            .collect();
+    };
+    let differ: Vec<Ix> = members
+        .iter()
+        .zip(lfp.iter().zip(&gfp))
+        .filter(|(_, (a, b))| a != b)
+        .map(|(x, _)| *x)
+        .collect();
+    let package = differ.first().and_then(|first| {
+        let mut cands: Vec<Ix> = m
+            .packages_of
+            .get(*first as usize)
+            .cloned()
+            .unwrap_or_default();
+        if m.item(*first).is_some_and(|i| i.kind == ItemKind::Package) {
+            cands.push(*first);
+        }
+        cands.sort_unstable();
+        cands.into_iter().find(|p| {
+            differ.iter().all(|x| {
+                x == p
+                    || m
+                        .packages_of
+                        .get(*x as usize)
+                        .is_some_and(|ps| ps.contains(p))
+            })
+        })
+    });
+    members
+        .iter()
+        .zip(lfp.iter().zip(&gfp))
+        .map(|(_, (a, b))| {
+            if a == b {
+                Op {
+                    t: *a,
+                    flag: Flag::None,
+                }
+            } else {
+                match package {
+                    Some(p) => Op {
+                        t: *b,
+                        flag: Flag::Package(p),
+                    },
+                    None => Op {
+                        t: Truth::Unknown,
+                        flag: Flag::SelfSupporting,
+                    },
+                }
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Risk.
+// ---------------------------------------------------------------------------
+
+pub(crate) fn trouble(m: &Model, s: &Snapshot, y: Ix) -> bool {
+    let neg = negative_mask();
+    let rep_bad = match s.rep.get(y as usize).map(|r| r.val) {
+        Some(RepVal::Status(st)) => st.is_negative(),
+        Some(RepVal::Contested(sides)) => sides & neg != 0,
+        _ => false,
+    };
+    let _ = m;
+    rep_bad || s.op.get(y as usize).is_some_and(|o| o.t == Truth::False)
+}
+
+pub(crate) fn edge_followed(s: &Snapshot, e: &crate::model::Edge) -> bool {
+    match e.kind {
+        EdgeKind::ConditionalOn | EdgeKind::LinkedTo => {
+            s.link_bites.get(e.detail as usize).copied().unwrap_or(true)
+        }
+        _ => true,
+    }
+}
+
+fn link_bites(m: &Model, s: &Snapshot) -> Vec<bool> {
+    let ops = &s.op;
+    let get = |y: Ix| ops.get(y as usize).map_or(Truth::Unknown, |o| o.t);
+    let env = Env { m, s, get: &get };
+    m.links
+        .iter()
+        .map(|l| match &l.cond {
+            Some(c) => cond::eval(&c.cond, &env) != Truth::False,
+            None => true,
+        })
+        .collect()
+}
+
+fn compute_dist(m: &Model, s: &Snapshot) -> Vec<u32> {
+    let n = m.items.len();
+    let mut dist = vec![NO_PATH; n];
+    let mut queue = std::collections::VecDeque::new();
+    for y in 0..n {
+        if trouble(m, s, y as Ix) {
+            dist[y] = 0;
+            queue.push_back(y as Ix);
+        }
+    }
+    while let Some(v) = queue.pop_front() {
+        let dv = dist[v as usize];
+        for (u, pos) in m.risk_redges.get(v as usize).into_iter().flatten() {
+            let followed = m
+                .risk_edges
+                .get(*u as usize)
+                .and_then(|es| es.get(*pos as usize))
+                .is_some_and(|e| edge_followed(s, e));
+            if followed && dist[*u as usize] == NO_PATH {
+                dist[*u as usize] = dv + 1;
+                queue.push_back(*u);
+            }
+        }
+    }
+    dist
+}
+
+/// The risk path from `x` (§5): the edges taken, or `None` when `x` is not at risk.
+pub(crate) fn risk_path(m: &Model, s: &Snapshot, x: Ix) -> Option<Vec<crate::model::Edge>> {
+    let edges = m.risk_edges.get(x as usize)?;
+    let best = edges
+        .iter()
+        .filter(|e| edge_followed(s, e))
+        .filter_map(|e| {
+            let dd = s.dist.get(e.to as usize).copied().unwrap_or(NO_PATH);
+            (dd != NO_PATH).then_some((dd, e))
+        })
+        .min_by_key(|(dd, e)| (*dd, e.to))?;
+    let mut path = vec![*best.1];
+    let mut cur = best.1.to;
+    let mut dcur = best.0;
+    while dcur > 0 {
+        let next = m.risk_edges.get(cur as usize).and_then(|es| {
+            es.iter().find(|e| {
+                edge_followed(s, e) && s.dist.get(e.to as usize).copied() == Some(dcur - 1)
+            })
+        })?;
+        path.push(*next);
+        cur = next.to;
+        dcur -= 1;
+    }
+    Some(path)
+}
+
+// ---------------------------------------------------------------------------
+// Whole snapshots and incremental updates.
+// ---------------------------------------------------------------------------
+
+impl Snapshot {
+    pub(crate) fn derive(m: &Model, d: Date, k: Date) -> Snapshot {
+        let n = m.items.len();
+        let rep: Vec<Rep> = (0..n).map(|x| reported(m, x as Ix, d, k)).collect();
+        let concluded = (0..n).map(|x| concluded(m, x as Ix, d, k)).collect();
+        let progress = (0..m.pairs.len())
+            .map(|p| progress_pair(m, &rep, p as PairIx, d, k))
+            .collect();
+        let mut s = Snapshot {
+            d,
+            k,
+            rep,
+            concluded,
+            progress,
+            op: vec![
+                Op {
+                    t: Truth::Unknown,
+                    flag: Flag::None,
+                };
+                n
+            ],
+            link_bites: Vec::new(),
+            dist: Vec::new(),
+        };
+        for si in 0..m.sccs.len() {
+            solve_scc(m, &mut s, si);
+        }
+        s.link_bites = link_bites(m, &s);
+        s.dist = compute_dist(m, &s);
+        s
+    }
+
+    /// Re-derives what depends on the claims of `touched` items (§9).
+    pub(crate) fn update(&mut self, m: &Model, touched: &[Ix]) {
+        let (d, k) = (self.d, self.k);
+        let mut dirty: BTreeSet<u32> = BTreeSet::new();
+        let mut pairs: BTreeSet<PairIx> = BTreeSet::new();
+        let mut changed_items: Vec<Ix> = Vec::new();
+        let mut trouble_before: Vec<(Ix, bool)> = Vec::new();
+        for &x in touched {
+            let xi = x as usize;
+            let new_rep = reported(m, x, d, k);
+            let new_conc = concluded(m, x, d, k);
+            let old_rep = self.rep.get(xi).copied();
+            let old_conc = self.concluded.get(xi).copied();
+            if old_rep.map(|r| r.val) != Some(new_rep.val) {
+                trouble_before.push((x, trouble(m, self, x)));
+                changed_items.push(x);
+                for r in m.readers.get(xi).into_iter().flatten() {
+                    if let Some(si) = m.scc_of.get(*r as usize) {
+                        dirty.insert(*si);
+                    }
+                }
+                pairs.extend(m.pairs_of_commitment.get(xi).into_iter().flatten());
+                if let Some(si) = m.scc_of.get(xi) {
+                    dirty.insert(*si);
+                }
+            }
+            if old_conc != Some(new_conc)
+                && let Some(si) = m.scc_of.get(xi)
+            {
+                dirty.insert(*si);
+            }
+            if let Some(slot) = self.rep.get_mut(xi) {
+                *slot = new_rep;
+            }
+            if let Some(slot) = self.concluded.get_mut(xi) {
+                *slot = new_conc;
+            }
+            pairs.extend(m.pairs_of_item.get(xi).into_iter().flatten());
+        }
+        for p in pairs {
+            let v = progress_pair(m, &self.rep, p, d, k);
+            if let Some(slot) = self.progress.get_mut(p as usize)
+                && *slot != v
+            {
+                *slot = v;
+                for r in m.pair_readers.get(p as usize).into_iter().flatten() {
+                    if let Some(si) = m.scc_of.get(*r as usize) {
+                        dirty.insert(*si);
+                    }
+                }
+            }
+        }
+        while let Some(si) = dirty.pop_first() {
+            let before: Vec<(Ix, bool)> = m
+                .sccs
+                .get(si as usize)
+                .into_iter()
+                .flatten()
+                .map(|x| (*x, trouble(m, self, *x)))
+                .collect();
+            let changed = solve_scc(m, self, si as usize);
+            for x in &changed {
+                if let Some(b) = before.iter().find(|(y, _)| y == x) {
+                    trouble_before.push(*b);
+                }
+                changed_items.push(*x);
+                for r in m.op_rdeps.get(*x as usize).into_iter().flatten() {
+                    if let Some(rs) = m.scc_of.get(*r as usize) {
+                        dirty.insert(*rs);
+                    }
+                }
+            }
+        }
+        if changed_items.is_empty() {
+            return;
+        }
+        let mut need = trouble_before
+            .iter()
+            .any(|(x, before)| trouble(m, self, *x) != *before);
+        if changed_items
+            .iter()
+            .any(|x| m.risk_cond_reads.get(*x as usize).copied().unwrap_or(false))
+            || m.links.iter().any(|l| l.cond.is_some())
+        {
+            let bites = link_bites(m, self);
+            if bites != self.link_bites {
+                self.link_bites = bites;
+                need = true;
+            }
+        }
+        if need {
+            self.dist = compute_dist(m, self);
+        }
+    }
+}

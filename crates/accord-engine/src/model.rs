@@ -1,0 +1,939 @@
+//! The dataset compiled for derivation: dense item indices, per-item sorted claim lists,
+//! compiled conditions and the static dependency graphs (operative dependencies and their
+//! strongly connected components, readers of each item's evidence, risk edges).
+
+use std::collections::{BTreeSet, HashMap};
+
+use accord_lang::{Function, Level};
+use accord_model::{
+    Claim, Dataset, Entry, Id, ItemKind, LinkKind, SourceKind, Status, Vocabulary,
+};
+use jiff::civil::Date;
+
+use crate::cond::{self, Cond, PairIx, Reads};
+
+/// A dense item index.
+pub(crate) type Ix = u32;
+/// A dense claim index (stable for the life of the engine; removed claims leave a hole).
+pub(crate) type ClaimIx = u32;
+
+#[derive(Debug, Clone)]
+pub(crate) struct ItemDef {
+    pub id: Id,
+    pub kind: ItemKind,
+    pub name: String,
+    /// For a commitment: its obligor.
+    pub obligor: Option<Id>,
+    /// For a commitment: its instrument.
+    pub instrument: Option<Ix>,
+    pub entry: Entry,
+}
+
+/// A dated fact from the dataset's definitions (§1 of docs/semantics.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DefRecord {
+    pub date: Date,
+    pub status: Status,
+    /// The field it comes from: `announced`, `signed`, `in_force`, `discontinued`.
+    pub field: &'static str,
+    /// Tie-break among records of the same day (higher wins).
+    pub order: u8,
+}
+
+/// The kinds of risk edge, in the order that breaks ties (§5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum EdgeKind {
+    /// Named in the item's activation or commitment condition.
+    Condition,
+    /// A commitment counted by a `progress(…)` the condition names (the pair).
+    Counted,
+    /// A member of a set the condition quantifies over.
+    Quantified,
+    /// A `conditional_on` link (index into `links`).
+    ConditionalOn,
+    /// A `linked_to` link.
+    LinkedTo,
+    /// A member of the package.
+    Member,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Edge {
+    pub to: Ix,
+    pub kind: EdgeKind,
+    /// The link (for link edges) or the progress pair (for counted edges).
+    pub detail: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StoredClaim {
+    pub claim: Claim,
+    pub item: Ix,
+    pub hypo: bool,
+    pub start: Date,
+    pub known: Date,
+    /// The canonical status asserted (`status`, `met`, `missed`).
+    pub status: Option<Status>,
+    /// The level asserted (`progress`).
+    pub level: Option<Level>,
+    pub voice: u32,
+    pub rank: u8,
+    pub corrects: Option<ClaimIx>,
+    /// Whether the claim is on a loop of corrections (its correction is then ignored).
+    pub in_cycle: bool,
+}
+
+/// A compiled condition with its text (for explanations).
+#[derive(Debug, Clone)]
+pub(crate) struct CondDef {
+    pub text: String,
+    /// `None` when the text does not parse (it then evaluates to unknown).
+    pub expr: Option<accord_lang::Expr>,
+    pub cond: Cond,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LinkDef {
+    pub id: Id,
+    pub kind: LinkKind,
+    pub from: Ix,
+    pub to: Ix,
+    pub cond: Option<CondDef>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Model {
+    pub ds: Dataset,
+    pub vocab: Vocabulary,
+    pub window_days: i64,
+    pub items: Vec<ItemDef>,
+    pub index: HashMap<Id, Ix>,
+    pub records: Vec<Vec<DefRecord>>,
+    /// Activation (instruments) or condition (commitments).
+    pub conds: Vec<Option<CondDef>>,
+    pub links: Vec<LinkDef>,
+    /// `conditional_on` links from each item (indices into `links`).
+    pub cond_links: Vec<Vec<u32>>,
+    /// Package members (`part_of` links into the package), in link order.
+    pub members: Vec<Vec<Ix>>,
+    /// The packages an item is part of.
+    pub packages_of: Vec<Vec<Ix>>,
+    /// Progress pairs `(item, by)` that conditions read.
+    pub pairs: Vec<(Ix, Option<Id>)>,
+    pub pair_index: HashMap<(Ix, Option<Id>), PairIx>,
+    /// The commitments each pair counts.
+    pub pair_sets: Vec<Vec<Ix>>,
+    /// For each commitment, the pairs counting it.
+    pub pairs_of_commitment: Vec<Vec<PairIx>>,
+    /// For each item, the pairs about it (explicit progress claims).
+    pub pairs_of_item: Vec<Vec<PairIx>>,
+    /// Items whose operative evaluation reads each pair.
+    pub pair_readers: Vec<Vec<Ix>>,
+    /// Items whose operative evaluation reads each item's status or `met`.
+    pub readers: Vec<Vec<Ix>>,
+    /// Items whose operative state each item's operative state reads.
+    pub op_deps: Vec<Vec<Ix>>,
+    pub op_rdeps: Vec<Vec<Ix>>,
+    /// Strongly connected components of `op_deps`, dependencies first.
+    pub sccs: Vec<Vec<Ix>>,
+    pub scc_of: Vec<u32>,
+    pub scc_pos: Vec<u32>,
+    /// Whether a one-member component depends on itself.
+    pub scc_loops: Vec<bool>,
+    /// Risk edges from each item, sorted by (target, kind, detail).
+    pub risk_edges: Vec<Vec<Edge>>,
+    /// Reverse risk edges: for each item, (source item, position in its edge list).
+    pub risk_redges: Vec<Vec<(Ix, u32)>>,
+    /// Items read by the conditions of `linked_to` links (risk only).
+    pub risk_cond_reads: Vec<bool>,
+    // The claim store.
+    pub claims: Vec<Option<StoredClaim>>,
+    pub claim_index: HashMap<Id, ClaimIx>,
+    /// Claims about each item, sorted by (valid start, known, index).
+    pub by_item: Vec<Vec<ClaimIx>>,
+    /// The claims that correct each claim.
+    pub correctors: HashMap<ClaimIx, Vec<ClaimIx>>,
+    pub voices: HashMap<String, u32>,
+}
+
+/// Source-kind rank for the pick order; hypotheses rank above all.
+pub(crate) const HYPOTHESIS_RANK: u8 = 6;
+
+pub(crate) fn source_rank(k: SourceKind) -> u8 {
+    match k {
+        SourceKind::PrimaryDocument => 5,
+        SourceKind::Official => 4,
+        SourceKind::News => 3,
+        SourceKind::Analysis => 2,
+        SourceKind::Social => 1,
+        SourceKind::Other => 0,
+    }
+}
+
+struct Builder<'a> {
+    index: &'a HashMap<Id, Ix>,
+    items: &'a [ItemDef],
+    ds: &'a Dataset,
+    pairs: Vec<(Ix, Option<Id>)>,
+    pair_index: HashMap<(Ix, Option<Id>), PairIx>,
+    descendants: HashMap<Ix, Vec<Ix>>,
+}
+
+impl Builder<'_> {
+    /// `commitments(x, by)` as a fixed set (§3).
+    fn commitments(&self, x: Ix, by: Option<&str>) -> Vec<Ix> {
+        let mut out = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        self.collect_commitments(x, &mut out, &mut seen);
+        out.into_iter()
+            .filter(|c| {
+                by.is_none_or(|p| {
+                    self.items
+                        .get(*c as usize)
+                        .and_then(|i| i.obligor.as_deref())
+                        == Some(p)
+                })
+            })
+            .collect()
+    }
+
+    fn collect_commitments(&self, x: Ix, out: &mut BTreeSet<Ix>, seen: &mut BTreeSet<Ix>) {
+        if !seen.insert(x) {
+            return;
+        }
+        let Some(item) = self.items.get(x as usize) else {
+            return;
+        };
+        match item.entry {
+            Entry::Commitment(..) => {
+                out.insert(x);
+            }
+            Entry::Instrument(i) => {
+                let mut stack = vec![(x, i)];
+                let mut done = BTreeSet::new();
+                while let Some((ix, ii)) = stack.pop() {
+                    if !done.insert(ix) {
+                        continue;
+                    }
+                    if let Some(ins) = self.ds.instruments.get(ii) {
+                        for c in &ins.commitments {
+                            if let Some(cx) = self.index.get(&c.id) {
+                                out.insert(*cx);
+                            }
+                        }
+                    }
+                    for child in self.descendants.get(&ix).into_iter().flatten() {
+                        if let Some(Entry::Instrument(ci)) =
+                            self.items.get(*child as usize).map(|d| d.entry)
+                        {
+                            stack.push((*child, ci));
+                        }
+                    }
+                }
+            }
+            Entry::Track(t) => {
+                if let Some(track) = self.ds.tracks.get(t) {
+                    for ins in &track.instruments {
+                        if let Some(ix) = self.index.get(ins) {
+                            self.collect_commitments(*ix, out, seen);
+                        }
+                    }
+                }
+            }
+            Entry::Package(_) => {
+                let id = &item.id;
+                for l in &self.ds.links {
+                    if l.kind == LinkKind::PartOf
+                        && &l.to == id
+                        && let Some(m) = self.index.get(&l.from)
+                    {
+                        self.collect_commitments(*m, out, seen);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn linked(&self, x: Ix) -> Vec<Ix> {
+        let Some(item) = self.items.get(x as usize) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for l in &self.ds.links {
+            if matches!(l.kind, LinkKind::LinkedTo | LinkKind::ConditionalOn)
+                && l.from == item.id
+                && let Some(t) = self.index.get(&l.to)
+                && !out.contains(t)
+            {
+                out.push(*t);
+            }
+        }
+        out
+    }
+
+    fn members(&self, x: Ix) -> Vec<Ix> {
+        let Some(item) = self.items.get(x as usize) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for l in &self.ds.links {
+            if l.kind == LinkKind::PartOf
+                && l.to == item.id
+                && let Some(t) = self.index.get(&l.from)
+                && !out.contains(t)
+            {
+                out.push(*t);
+            }
+        }
+        out
+    }
+
+    fn set(&self, f: Function, x: Ix, by: Option<&str>) -> Vec<Ix> {
+        match f {
+            Function::Commitments => self.commitments(x, by),
+            Function::Linked => self.linked(x),
+            Function::Members => self.members(x),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl cond::Resolve for Builder<'_> {
+    fn item(&mut self, id: &str) -> Option<Ix> {
+        self.index.get(id).copied()
+    }
+    fn pair(&mut self, item: Ix, by: Option<&str>) -> PairIx {
+        let key = (item, by.map(str::to_string));
+        if let Some(p) = self.pair_index.get(&key) {
+            return *p;
+        }
+        let p = self.pairs.len() as PairIx;
+        self.pairs.push(key.clone());
+        self.pair_index.insert(key, p);
+        p
+    }
+    fn set(&mut self, f: Function, item: &str, by: Option<&str>) -> Option<Vec<String>> {
+        let x = self.index.get(item).copied()?;
+        Some(
+            Builder::set(self, f, x, by)
+                .into_iter()
+                .filter_map(|i| self.items.get(i as usize).map(|d| d.id.clone()))
+                .collect(),
+        )
+    }
+}
+
+fn compile_text(text: &str, b: &mut Builder<'_>) -> CondDef {
+    match accord_lang::parse(text) {
+        Ok(expr) => {
+            let cond = cond::compile(&expr, b);
+            CondDef {
+                text: text.to_string(),
+                expr: Some(expr),
+                cond,
+            }
+        }
+        Err(_) => CondDef {
+            text: text.to_string(),
+            expr: None,
+            cond: Cond::Truth(accord_lang::Truth::Unknown),
+        },
+    }
+}
+
+impl Model {
+    pub(crate) fn new(ds: &Dataset) -> Model {
+        let mut ds = ds.clone();
+        ds.claims.clear();
+        ds.reindex();
+        let vocab = ds.vocabulary();
+        let mut items = Vec::new();
+        let mut index = HashMap::new();
+        let mut records = Vec::new();
+        for (id, kind) in ds.items() {
+            let Some(entry) = ds.lookup(&id) else { continue };
+            if index.contains_key(&id) {
+                continue;
+            }
+            let mut def = ItemDef {
+                id: id.clone(),
+                kind,
+                name: ds.name_of(&id).unwrap_or_default().to_string(),
+                obligor: None,
+                instrument: None,
+                entry,
+            };
+            let mut recs = Vec::new();
+            match entry {
+                Entry::Instrument(i) => {
+                    if let Some(ins) = ds.instruments.get(i) {
+                        for (d, status, field, order) in [
+                            (ins.announced, Status::Proposed, "announced", 0),
+                            (ins.signed, Status::Signed, "signed", 1),
+                            (ins.in_force, Status::InForce, "in_force", 2),
+                            (ins.discontinued, Status::Discontinued, "discontinued", 3),
+                        ] {
+                            if let Some(date) = d {
+                                recs.push(DefRecord {
+                                    date,
+                                    status,
+                                    field,
+                                    order,
+                                });
+                            }
+                        }
+                    }
+                }
+                Entry::Commitment(i, j) => {
+                    if let Some(c) = ds.instruments.get(i).and_then(|x| x.commitments.get(j)) {
+                        def.obligor = Some(c.obligor.clone());
+                    }
+                }
+                Entry::Pledge(i) => {
+                    if let Some(date) = ds.pledges.get(i).and_then(|p| p.announced) {
+                        recs.push(DefRecord {
+                            date,
+                            status: Status::Announced,
+                            field: "announced",
+                            order: 0,
+                        });
+                    }
+                }
+                _ => {}
+            }
+            index.insert(id, items.len() as Ix);
+            items.push(def);
+            records.push(recs);
+        }
+        // Commitments know their instrument; instruments their children.
+        let mut descendants: HashMap<Ix, Vec<Ix>> = HashMap::new();
+        for (ix, def) in items.clone().iter().enumerate() {
+            match def.entry {
+                Entry::Commitment(i, _) => {
+                    let ins = ds.instruments.get(i).and_then(|x| index.get(&x.id)).copied();
+                    if let Some(d) = items.get_mut(ix) {
+                        d.instrument = ins;
+                    }
+                }
+                Entry::Instrument(i) => {
+                    if let Some(p) = ds
+                        .instruments
+                        .get(i)
+                        .and_then(|x| x.parent.as_ref())
+                        .and_then(|p| index.get(p))
+                    {
+                        descendants.entry(*p).or_default().push(ix as Ix);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let n = items.len();
+        let mut b = Builder {
+            index: &index,
+            items: &items,
+            ds: &ds,
+            pairs: Vec::new(),
+            pair_index: HashMap::new(),
+            descendants,
+        };
+        // Conditions.
+        let mut conds: Vec<Option<CondDef>> = vec![None; n];
+        for (ix, def) in items.iter().enumerate() {
+            let text = match def.entry {
+                Entry::Instrument(i) => ds.instruments.get(i).and_then(|x| x.activation.clone()),
+                Entry::Commitment(i, j) => ds
+                    .instruments
+                    .get(i)
+                    .and_then(|x| x.commitments.get(j))
+                    .and_then(|c| c.condition.clone()),
+                _ => None,
+            };
+            if let Some(t) = text {
+                conds[ix] = Some(compile_text(&t, &mut b));
+            }
+        }
+        // Links.
+        let mut links = Vec::new();
+        let mut cond_links = vec![Vec::new(); n];
+        let mut members = vec![Vec::new(); n];
+        let mut packages_of = vec![Vec::new(); n];
+        for l in &ds.links {
+            let (Some(&from), Some(&to)) = (index.get(&l.from), index.get(&l.to)) else {
+                continue;
+            };
+            let li = links.len() as u32;
+            let cond = match l.kind {
+                LinkKind::ConditionalOn | LinkKind::LinkedTo => {
+                    l.condition.as_deref().map(|t| compile_text(t, &mut b))
+                }
+                _ => None,
+            };
+            match l.kind {
+                LinkKind::ConditionalOn => cond_links[from as usize].push(li),
+                LinkKind::PartOf => {
+                    if !members[to as usize].contains(&from) {
+                        members[to as usize].push(from);
+                    }
+                    if !packages_of[from as usize].contains(&to) {
+                        packages_of[from as usize].push(to);
+                    }
+                }
+                _ => {}
+            }
+            links.push(LinkDef {
+                id: l.id.clone(),
+                kind: l.kind,
+                from,
+                to,
+                cond,
+            });
+        }
+        // Members only count for packages.
+        for (ix, def) in items.iter().enumerate() {
+            if def.kind != ItemKind::Package {
+                members[ix].clear();
+            }
+        }
+        // Reads and operative dependencies.
+        let mut readers = vec![Vec::new(); n];
+        let mut op_deps: Vec<Vec<Ix>> = vec![Vec::new(); n];
+        let mut pair_readers_raw: Vec<(PairIx, Ix)> = Vec::new();
+        let mut risk_cond_reads = vec![false; n];
+        for x in 0..n {
+            let mut r = Reads::default();
+            if let Some(c) = &conds[x] {
+                cond::reads(&c.cond, &mut r);
+            }
+            for li in &cond_links[x] {
+                if let Some(l) = links.get(*li as usize) {
+                    op_deps[x].push(l.to);
+                    if let Some(c) = &l.cond {
+                        cond::reads(&c.cond, &mut r);
+                    }
+                }
+            }
+            op_deps[x].extend(members[x].iter().copied());
+            op_deps[x].extend(r.operative.iter().copied());
+            for y in r.status.iter().chain(&r.met) {
+                readers[*y as usize].push(x as Ix);
+            }
+            for p in &r.progress {
+                pair_readers_raw.push((*p, x as Ix));
+            }
+        }
+        for l in &links {
+            if l.kind == LinkKind::LinkedTo
+                && let Some(c) = &l.cond
+            {
+                let mut r = Reads::default();
+                cond::reads(&c.cond, &mut r);
+                for y in r.status.iter().chain(&r.met).chain(&r.operative) {
+                    risk_cond_reads[*y as usize] = true;
+                }
+                for p in &r.progress {
+                    if let Some((pi, by)) = b.pairs.get(*p as usize).cloned() {
+                        risk_cond_reads[pi as usize] = true;
+                        for c in b.commitments(pi, by.as_deref()) {
+                            risk_cond_reads[c as usize] = true;
+                        }
+                    }
+                }
+            }
+        }
+        // Risk edges.
+        let mut risk_edges: Vec<Vec<Edge>> = vec![Vec::new(); n];
+        for x in 0..n {
+            let mut edges = Vec::new();
+            if let Some(CondDef { expr: Some(e), .. }) = &conds[x] {
+                for r in accord_lang::references(e) {
+                    let Some(&y) = index.get(&r.item) else { continue };
+                    edges.push(Edge {
+                        to: y,
+                        kind: EdgeKind::Condition,
+                        detail: 0,
+                    });
+                    if r.function == Function::Progress {
+                        let p = cond::Resolve::pair(&mut b, y, r.by.as_deref());
+                        for c in b.commitments(y, r.by.as_deref()) {
+                            edges.push(Edge {
+                                to: c,
+                                kind: EdgeKind::Counted,
+                                detail: p,
+                            });
+                        }
+                    }
+                    if r.quantifier.is_some()
+                        && matches!(
+                            r.function,
+                            Function::Commitments | Function::Linked | Function::Members
+                        )
+                    {
+                        for m in b.set(r.function, y, r.by.as_deref()) {
+                            edges.push(Edge {
+                                to: m,
+                                kind: EdgeKind::Quantified,
+                                detail: 0,
+                            });
+                        }
+                    }
+                }
+            }
+            for (li, l) in links.iter().enumerate() {
+                if l.from as usize != x {
+                    continue;
+                }
+                let kind = match l.kind {
+                    LinkKind::ConditionalOn => EdgeKind::ConditionalOn,
+                    LinkKind::LinkedTo => EdgeKind::LinkedTo,
+                    _ => continue,
+                };
+                edges.push(Edge {
+                    to: l.to,
+                    kind,
+                    detail: li as u32,
+                });
+            }
+            for m in &members[x] {
+                edges.push(Edge {
+                    to: *m,
+                    kind: EdgeKind::Member,
+                    detail: 0,
+                });
+            }
+            edges.retain(|e| e.to as usize != x);
+            edges.sort_by_key(|e| (e.to, e.kind, e.detail));
+            edges.dedup_by_key(|e| e.to);
+            risk_edges[x] = edges;
+        }
+        // Pair tables.
+        let np = b.pairs.len();
+        let mut pair_sets = Vec::with_capacity(np);
+        let mut pairs_of_commitment = vec![Vec::new(); n];
+        let mut pairs_of_item = vec![Vec::new(); n];
+        for (pi, (x, by)) in b.pairs.iter().enumerate() {
+            let set = b.commitments(*x, by.as_deref());
+            for c in &set {
+                pairs_of_commitment[*c as usize].push(pi as PairIx);
+            }
+            pairs_of_item[*x as usize].push(pi as PairIx);
+            pair_sets.push(set);
+        }
+        let mut pair_readers = vec![Vec::new(); np];
+        for (p, x) in pair_readers_raw {
+            if let Some(v) = pair_readers.get_mut(p as usize)
+                && !v.contains(&x)
+            {
+                v.push(x);
+            }
+        }
+        for v in readers.iter_mut().chain(op_deps.iter_mut()) {
+            v.sort_unstable();
+            v.dedup();
+        }
+        let mut op_rdeps = vec![Vec::new(); n];
+        for (x, deps) in op_deps.iter().enumerate() {
+            for y in deps {
+                op_rdeps[*y as usize].push(x as Ix);
+            }
+        }
+        let mut risk_redges = vec![Vec::new(); n];
+        for (x, edges) in risk_edges.iter().enumerate() {
+            for (pos, e) in edges.iter().enumerate() {
+                risk_redges[e.to as usize].push((x as Ix, pos as u32));
+            }
+        }
+        let (sccs, scc_of) = tarjan(&op_deps);
+        let mut scc_pos = vec![0u32; n];
+        let mut scc_loops = vec![false; sccs.len()];
+        for (si, members) in sccs.iter().enumerate() {
+            for (pos, x) in members.iter().enumerate() {
+                scc_pos[*x as usize] = pos as u32;
+            }
+            if let [x] = members.as_slice() {
+                scc_loops[si] = op_deps[*x as usize].contains(x);
+            }
+        }
+        let pairs = b.pairs;
+        let pair_index = b.pair_index;
+        Model {
+            window_days: i64::from(ds.meta.contested_window_days),
+            vocab,
+            ds,
+            items,
+            index,
+            records,
+            conds,
+            links,
+            cond_links,
+            members,
+            packages_of,
+            pairs,
+            pair_index,
+            pair_sets,
+            pairs_of_commitment,
+            pairs_of_item,
+            pair_readers,
+            readers,
+            op_deps,
+            op_rdeps,
+            sccs,
+            scc_of,
+            scc_pos,
+            scc_loops,
+            risk_edges,
+            risk_redges,
+            risk_cond_reads,
+            claims: Vec::new(),
+            claim_index: HashMap::new(),
+            by_item: vec![Vec::new(); n],
+            correctors: HashMap::new(),
+            voices: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn item_ix(&self, id: &str) -> Option<Ix> {
+        self.index.get(id).copied()
+    }
+
+    pub(crate) fn item(&self, x: Ix) -> Option<&ItemDef> {
+        self.items.get(x as usize)
+    }
+
+    pub(crate) fn claim(&self, c: ClaimIx) -> Option<&StoredClaim> {
+        self.claims.get(c as usize).and_then(Option::as_ref)
+    }
+
+    /// `commitments(x, by)` for any item and party (not only the pairs conditions read).
+    pub(crate) fn commitments_of(&self, x: Ix, by: Option<&str>) -> Vec<Ix> {
+        if let Some(p) = self.pair_index.get(&(x, by.map(str::to_string))) {
+            return self.pair_sets.get(*p as usize).cloned().unwrap_or_default();
+        }
+        let mut descendants: HashMap<Ix, Vec<Ix>> = HashMap::new();
+        for (ix, def) in self.items.iter().enumerate() {
+            if let Entry::Instrument(i) = def.entry
+                && let Some(p) = self
+                    .ds
+                    .instruments
+                    .get(i)
+                    .and_then(|x| x.parent.as_ref())
+                    .and_then(|p| self.index.get(p))
+            {
+                descendants.entry(*p).or_default().push(ix as Ix);
+            }
+        }
+        let b = Builder {
+            index: &self.index,
+            items: &self.items,
+            ds: &self.ds,
+            pairs: Vec::new(),
+            pair_index: HashMap::new(),
+            descendants,
+        };
+        b.commitments(x, by)
+    }
+
+    fn voice_of(&mut self, c: &Claim) -> u32 {
+        let key = match &c.speaker {
+            Some(s) => format!("p:{s}"),
+            None => match self.ds.source(&c.source).and_then(|s| s.outlet.clone()) {
+                Some(o) => format!("p:{o}"),
+                None => format!("s:{}", c.source),
+            },
+        };
+        let next = self.voices.len() as u32;
+        *self.voices.entry(key).or_insert(next)
+    }
+
+    /// Stores a claim. Returns its index, or why it cannot be used.
+    pub(crate) fn insert_claim(&mut self, claim: Claim, hypo: bool) -> Result<ClaimIx, crate::EngineError> {
+        if self.claim_index.contains_key(&claim.id) {
+            return Err(crate::EngineError::DuplicateClaim(claim.id));
+        }
+        let Some(item) = self.item_ix(&claim.about) else {
+            return Err(crate::EngineError::UnknownItem {
+                id: claim.about.clone(),
+                suggestion: self.suggest_item(&claim.about),
+            });
+        };
+        let kind = self.items.get(item as usize).map(|d| d.kind);
+        let status = match claim.asserts {
+            accord_model::Asserts::Status => match (kind, claim.value.as_deref()) {
+                (Some(k), Some(v)) => self.vocab.canonical(k, v).map(|m| m.status),
+                _ => None,
+            },
+            accord_model::Asserts::Met if kind == Some(ItemKind::Commitment) => Some(Status::Met),
+            accord_model::Asserts::Missed if kind == Some(ItemKind::Commitment) => {
+                Some(Status::Missed)
+            }
+            _ => None,
+        };
+        let level = match claim.asserts {
+            accord_model::Asserts::Progress => {
+                claim.value.as_deref().and_then(|v| v.parse::<Level>().ok())
+            }
+            _ => None,
+        };
+        let corrects = claim
+            .corrects()
+            .and_then(|id| self.claim_index.get(id).copied());
+        let rank = if hypo {
+            HYPOTHESIS_RANK
+        } else {
+            self.ds
+                .source(&claim.source)
+                .map_or(0, |s| source_rank(s.kind))
+        };
+        let voice = self.voice_of(&claim);
+        let ix = self.claims.len() as ClaimIx;
+        let stored = StoredClaim {
+            item,
+            hypo,
+            start: claim.valid.start,
+            known: claim.known,
+            status,
+            level,
+            voice,
+            rank,
+            corrects,
+            in_cycle: false,
+            claim,
+        };
+        let key = (stored.start, stored.known, ix);
+        self.claim_index.insert(stored.claim.id.clone(), ix);
+        self.claims.push(Some(stored));
+        let list = &mut self.by_item[item as usize];
+        let claims = &self.claims;
+        let pos = list.partition_point(|c| {
+            claims
+                .get(*c as usize)
+                .and_then(Option::as_ref)
+                .is_some_and(|s| (s.start, s.known, *c) < key)
+        });
+        list.insert(pos, ix);
+        if let Some(t) = corrects {
+            self.correctors.entry(t).or_default().push(ix);
+        }
+        Ok(ix)
+    }
+
+    /// Resolves corrections written before the claims they name (dataset order) and marks
+    /// correction loops. Called once after the dataset's claims are stored.
+    pub(crate) fn resolve_corrections(&mut self) {
+        let mut late = Vec::new();
+        for (ix, c) in self.claims.iter().enumerate() {
+            if let Some(c) = c
+                && c.corrects.is_none()
+                && let Some(t) = c.claim.corrects().and_then(|id| self.claim_index.get(id))
+                && *t as usize != ix
+            {
+                late.push((ix as ClaimIx, *t));
+            }
+        }
+        for (ix, t) in late {
+            if let Some(Some(c)) = self.claims.get_mut(ix as usize) {
+                c.corrects = Some(t);
+            }
+            self.correctors.entry(t).or_default().push(ix);
+        }
+        let n = self.claims.len();
+        for start in 0..n {
+            let mut cur = self.claim(start as ClaimIx).and_then(|c| c.corrects);
+            let mut steps = 0usize;
+            let mut cyc = false;
+            while let Some(c) = cur {
+                if c as usize == start {
+                    cyc = true;
+                    break;
+                }
+                steps += 1;
+                if steps > n {
+                    break;
+                }
+                cur = self.claim(c).and_then(|s| s.corrects);
+            }
+            if cyc && let Some(Some(c)) = self.claims.get_mut(start) {
+                c.in_cycle = true;
+            }
+        }
+    }
+
+    /// Removes a claim from the store.
+    pub(crate) fn remove_claim(&mut self, ix: ClaimIx) -> Option<StoredClaim> {
+        let stored = self.claims.get_mut(ix as usize)?.take()?;
+        self.claim_index.remove(&stored.claim.id);
+        if let Some(list) = self.by_item.get_mut(stored.item as usize) {
+            list.retain(|c| *c != ix);
+        }
+        if let Some(t) = stored.corrects
+            && let Some(v) = self.correctors.get_mut(&t)
+        {
+            v.retain(|c| *c != ix);
+        }
+        Some(stored)
+    }
+
+    pub(crate) fn suggest_item(&self, id: &str) -> Option<String> {
+        accord_lang::suggest(id, self.items.iter().map(|d| d.id.as_str())).map(str::to_string)
+    }
+}
+
+/// Tarjan's algorithm, iterative. Components come out dependencies first.
+fn tarjan(deps: &[Vec<Ix>]) -> (Vec<Vec<Ix>>, Vec<u32>) {
+    let n = deps.len();
+    const UNSET: u32 = u32::MAX;
+    let mut index = vec![UNSET; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<Ix> = Vec::new();
+    let mut sccs: Vec<Vec<Ix>> = Vec::new();
+    let mut scc_of = vec![0u32; n];
+    let mut next = 0u32;
+    for root in 0..n {
+        if index[root] != UNSET {
+            continue;
+        }
+        let mut call: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root as Ix);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut ei)) = call.last_mut() {
+            if let Some(&w) = deps[v].get(*ei) {
+                *ei += 1;
+                let w = w as usize;
+                if index[w] == UNSET {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w as Ix);
+                    on_stack[w] = true;
+                    call.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                call.pop();
+                if let Some(&(parent, _)) = call.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut comp = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w as usize] = false;
+                        scc_of[w as usize] = sccs.len() as u32;
+                        comp.push(w);
+                        if w as usize == v {
+                            break;
+                        }
+                    }
+                    comp.sort_unstable();
+                    sccs.push(comp);
+                }
+            }
+        }
+    }
+    (sccs, scc_of)
+}

@@ -1,0 +1,362 @@
+//! What-if (§8 of docs/semantics.md): hypothetical claims applied on top of the real ones.
+
+use std::fmt;
+
+use accord_lang::Level;
+use accord_model::{Asserts, Channel, Claim, FuzzyDate, ItemKind, Status};
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::explain::{ClaimView, Node, claim_view, why};
+use crate::model::Ix;
+use crate::timeline::Change;
+use crate::{Engine, EngineError, Summary, summary};
+
+/// Why a `--claim` text could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimSpecError {
+    pub message: String,
+}
+
+impl fmt::Display for ClaimSpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ClaimSpecError {}
+
+const FORMS: &str = "expected `ID status=VALUE`, `ID met`, `ID missed` or `ID progress=LEVEL by=PARTY`, optionally followed by `valid=DATE known=DATE`; ID may be `commitments(ITEM, by: PARTY)`";
+
+fn err(spec: &str, why: impl fmt::Display) -> ClaimSpecError {
+    ClaimSpecError {
+        message: format!("malformed claim `{spec}`: {why}; {FORMS}"),
+    }
+}
+
+/// Splits on whitespace, keeping double-quoted text together (`status="on hold"`).
+fn tokens(s: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for ch in s.chars() {
+        match ch {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if quoted {
+        return Err("a double quote is not closed".into());
+    }
+    if any {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
+/// Reads one `--claim` text into hypothetical claims (several for a `commitments(…)` target),
+/// numbering them from `next` (`whatif.N`). Valid and known dates default to `d` and `k`.
+pub fn parse_claim_spec(
+    engine: &Engine,
+    spec: &str,
+    next: &mut usize,
+    d: Date,
+    k: Date,
+) -> Result<Vec<Claim>, ClaimSpecError> {
+    let m = &engine.m;
+    let text = spec.trim();
+    if text.is_empty() {
+        return Err(err(spec, "it is empty"));
+    }
+    // The target: an id, or `commitments(ITEM[, by: PARTY])`.
+    let (targets, rest): (Vec<Ix>, &str) = if let Some(inner) = text.strip_prefix("commitments(") {
+        let Some(close) = inner.find(')') else {
+            return Err(err(spec, "`commitments(` is not closed"));
+        };
+        let args = &inner[..close];
+        let mut parts = args.split(',').map(str::trim);
+        let item = parts.next().unwrap_or("");
+        let by = match parts.next() {
+            Some(b) => match b.strip_prefix("by:").map(str::trim) {
+                Some(p) if !p.is_empty() => Some(p),
+                _ => return Err(err(spec, format!("`{b}` should be `by: PARTY`"))),
+            },
+            None => None,
+        };
+        let Some(x) = m.item_ix(item) else {
+            return Err(unknown_item(engine, spec, item));
+        };
+        if let Some(p) = by
+            && m.ds.party(p).is_none()
+        {
+            return Err(unknown_party(engine, spec, p));
+        }
+        let set = m.commitments_of(x, by);
+        if set.is_empty() {
+            return Err(ClaimSpecError {
+                message: format!(
+                    "in claim `{spec}`: `commitments({args})` is empty: no commitment to assert about"
+                ),
+            });
+        }
+        (set, &inner[close + 1..])
+    } else {
+        let (id, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+        let Some(x) = m.item_ix(id) else {
+            return Err(unknown_item(engine, spec, id));
+        };
+        (vec![x], rest)
+    };
+    let toks = tokens(rest).map_err(|e| err(spec, e))?;
+    let mut asserts: Option<(Asserts, Option<String>)> = None;
+    let mut by: Option<String> = None;
+    let mut valid = FuzzyDate::day(d);
+    let mut known = k;
+    for t in &toks {
+        let (key, value) = match t.split_once('=') {
+            Some((a, b)) => (a, Some(b)),
+            None => (t.as_str(), None),
+        };
+        let set_assert = |a: &mut Option<(Asserts, Option<String>)>, v| {
+            if a.is_some() {
+                return Err(err(spec, "it asserts more than one thing"));
+            }
+            *a = Some(v);
+            Ok(())
+        };
+        match (key, value) {
+            ("met", None) => set_assert(&mut asserts, (Asserts::Met, None))?,
+            ("missed", None) => set_assert(&mut asserts, (Asserts::Missed, None))?,
+            ("status", Some(v)) if !v.is_empty() => {
+                set_assert(&mut asserts, (Asserts::Status, Some(v.to_string())))?
+            }
+            ("progress", Some(v)) => {
+                if v.parse::<Level>().is_err() {
+                    return Err(err(
+                        spec,
+                        format!("`{v}` is not a level (none, limited, substantial, complete)"),
+                    ));
+                }
+                set_assert(&mut asserts, (Asserts::Progress, Some(v.to_string())))?
+            }
+            ("by", Some(p)) => {
+                if m.ds.party(p).is_none() {
+                    return Err(unknown_party(engine, spec, p));
+                }
+                by = Some(p.to_string());
+            }
+            ("valid", Some(v)) => {
+                valid = FuzzyDate::parse(v).map_err(|e| err(spec, format!("in `valid=`: {e}")))?;
+            }
+            ("known", Some(v)) => {
+                known = accord_model::date::parse_day(v)
+                    .map_err(|e| err(spec, format!("in `known=`: {e}")))?;
+            }
+            _ => return Err(err(spec, format!("`{t}` is not understood"))),
+        }
+    }
+    let Some((asserts, value)) = asserts else {
+        return Err(err(spec, "it does not say what is asserted"));
+    };
+    if by.is_some() && asserts != Asserts::Progress {
+        return Err(err(spec, "`by=` goes with `progress=`"));
+    }
+    let mut out = Vec::new();
+    for x in targets {
+        let Some(def) = m.item(x) else { continue };
+        match asserts {
+            Asserts::Met | Asserts::Missed if def.kind != ItemKind::Commitment => {
+                return Err(ClaimSpecError {
+                    message: format!(
+                        "in claim `{spec}`: only a commitment can be met or missed, and `{}` is {} {}",
+                        def.id,
+                        article(def.kind),
+                        def.kind
+                    ),
+                });
+            }
+            Asserts::Status => {
+                let v = value.as_deref().unwrap_or("");
+                if m.vocab.canonical(def.kind, v).is_none() {
+                    let names: Vec<&str> = Status::for_kind(def.kind).map(|s| s.name()).collect();
+                    return Err(ClaimSpecError {
+                        message: format!(
+                            "in claim `{spec}`: `{v}` is not a status {} {} can have; use one of {}",
+                            article(def.kind),
+                            def.kind,
+                            names.join(", ")
+                        ),
+                    });
+                }
+            }
+            _ => {}
+        }
+        *next += 1;
+        out.push(Claim {
+            id: format!("whatif.{next}"),
+            about: def.id.clone(),
+            asserts,
+            value: value.clone(),
+            by: by.clone(),
+            valid,
+            known,
+            source: "whatif".into(),
+            speaker: None,
+            role: None,
+            side: None,
+            channel: Channel::Other,
+            quote: None,
+            confidence: 1.0,
+            retracts: None,
+            supersedes: None,
+            reason: None,
+            note: Some("hypothetical (what-if)".into()),
+        });
+    }
+    Ok(out)
+}
+
+fn article(k: ItemKind) -> &'static str {
+    match k {
+        ItemKind::Instrument => "an",
+        _ => "a",
+    }
+}
+
+fn unknown_item(engine: &Engine, spec: &str, id: &str) -> ClaimSpecError {
+    let help = engine
+        .m
+        .suggest_item(id)
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    ClaimSpecError {
+        message: format!("in claim `{spec}`: unknown item `{id}`{help}"),
+    }
+}
+
+fn unknown_party(engine: &Engine, spec: &str, p: &str) -> ClaimSpecError {
+    let help = accord_lang::suggest(p, engine.m.ds.parties.iter().map(|x| x.id.as_str()))
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    ClaimSpecError {
+        message: format!("in claim `{spec}`: unknown party `{p}`{help}"),
+    }
+}
+
+/// One item whose derived state the hypotheses change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemChange {
+    pub id: String,
+    pub kind: ItemKind,
+    pub name: String,
+    pub before: Summary,
+    pub after: Summary,
+    pub changes: Vec<Change>,
+    /// Why: the parts of its explanation whose values changed, before → after.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WhatIf {
+    pub as_of: Date,
+    pub known_at: Date,
+    pub hypotheses: Vec<ClaimView>,
+    pub changes: Vec<ItemChange>,
+}
+
+/// Nodes whose text is the same and whose value changed, as "text: before → after".
+fn diff_nodes(a: &Node, b: &Node, depth: usize, out: &mut Vec<String>) {
+    if depth > 6 {
+        return;
+    }
+    for bn in &b.children {
+        let Some(an) = a.children.iter().find(|x| x.text == bn.text) else {
+            continue;
+        };
+        if an.value != bn.value && !bn.value.is_empty() && !bn.text.is_empty() {
+            let line = format!("{}: {} → {}", bn.text, an.value, bn.value);
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+        diff_nodes(an, bn, depth + 1, out);
+    }
+}
+
+impl Engine {
+    /// Applies hypothetical claims at `(d, k)`, returns the difference, and takes them away
+    /// again: the engine's real state is unchanged afterwards.
+    pub fn what_if(&mut self, hypotheses: Vec<Claim>, d: Date, k: Date) -> Result<WhatIf, EngineError> {
+        let i = self.view(d, k);
+        let before = self.views[i].clone();
+        let mut added: Vec<String> = Vec::new();
+        let mut result = Ok(());
+        for h in hypotheses {
+            let id = h.id.clone();
+            match self.add_hypothesis(h) {
+                Ok(()) => added.push(id),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        let out = result.map(|()| {
+            let i = self.view(d, k);
+            let after = &self.views[i];
+            let m = &self.m;
+            let mut changes = Vec::new();
+            for x in 0..m.items.len() {
+                let x = x as Ix;
+                let a = summary(m, &before, x);
+                let b = summary(m, after, x);
+                if a == b {
+                    continue;
+                }
+                let wa = why(m, &before, x);
+                let wb = why(m, after, x);
+                let mut reasons = Vec::new();
+                diff_nodes(&wa.tree, &wb.tree, 0, &mut reasons);
+                let def = m.item(x);
+                changes.push(ItemChange {
+                    id: a.id.clone(),
+                    kind: def.map_or(ItemKind::Instrument, |d| d.kind),
+                    name: def.map(|d| d.name.clone()).unwrap_or_default(),
+                    changes: crate::timeline::changes_of(&a, &b),
+                    before: a,
+                    after: b,
+                    reasons,
+                });
+            }
+            let hypotheses = added
+                .iter()
+                .filter_map(|id| m.claim_index.get(id))
+                .filter_map(|c| claim_view(m, *c))
+                .collect();
+            WhatIf {
+                as_of: d,
+                known_at: k,
+                hypotheses,
+                changes,
+            }
+        });
+        for id in added.iter().rev() {
+            // Removing what was just added cannot fail; an error here would mean a bug.
+            let _ = self.remove_claim(id);
+        }
+        out
+    }
+}

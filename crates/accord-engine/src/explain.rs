@@ -10,7 +10,7 @@ use crate::derive::{
     level_of, met_of, pick,
 };
 use crate::model::{ClaimIx, Edge, EdgeKind, Ix, Model};
-use crate::{Derived, Engine, EngineError, Loop, Reported, Summary, loop_of, reported_of, summary};
+use crate::{Derived, Engine, EngineError, Loop, Reported, loop_of, reported_of};
 
 /// Where a claim was published.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -529,12 +529,12 @@ fn progress_node(m: &Model, s: &Snapshot, x: Ix, by: Option<&str>, text: String)
             }
         }
         if !open.is_empty() {
-            let mut n = Node::new("not met", open.len().to_string());
+            let mut n = Node::new("commitments not met", open.len().to_string());
             n.children = open;
             node.children.push(n);
         }
         if !done.is_empty() {
-            let mut n = Node::new("met", done.len().to_string());
+            let mut n = Node::new("commitments met", done.len().to_string());
             n.children = done;
             node.children.push(n);
         }
@@ -686,18 +686,15 @@ pub(crate) fn conjuncts(m: &Model, s: &Snapshot, x: Ix) -> Vec<Node> {
             .map(|s| s.name())
             .collect();
         let st = derive::standing(m, rep, x);
-        let n = status_node(
-            m,
-            s,
-            x,
+        let mut n = Node::new(
             format!("standing: not reported {}", stops.join(", ")),
+            truth_word(st),
         );
-        let mut n2 = Node::new(n.text, truth_word(st));
-        let mut inner = Node::new("reported status", n.value);
-        inner.claims = n.claims;
-        inner.children = n.children;
-        n2.children.push(inner);
-        out.push(n2);
+        n.children.push(Node::new(
+            "reported status (evidence below)",
+            reported_of(rep.val).to_string(),
+        ));
+        out.push(n);
     }
     for li in m.cond_links.get(xi).into_iter().flatten() {
         let Some(l) = m.links.get(*li as usize) else { continue };

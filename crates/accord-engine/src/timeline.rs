@@ -32,6 +32,7 @@ pub enum Cause {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimelineEntry {
     pub date: Date,
+    /// Empty when new evidence about the item left its state as it was.
     pub changes: Vec<Change>,
     /// The state from this day on.
     pub state: Summary,
@@ -169,7 +170,16 @@ pub(crate) fn timeline(m: &Model, x: Ix) -> Timeline {
             Some(p) => changes_of(p, &now),
             None => Vec::new(),
         };
-        if !ch.is_empty() {
+        // New evidence about the item itself that leaves its state unchanged is listed too
+        // (with no changes): the timeline then shows every report, not only the turns.
+        let own_news = m.by_item.get(x as usize).into_iter().flatten().any(|c| {
+            m.claim(*c).is_some_and(|sc| {
+                !sc.hypo
+                    && (sc.status.is_some() || sc.level.is_some())
+                    && sc.start.max(sc.known) == day
+            })
+        });
+        if !ch.is_empty() || own_news {
             let mut because: Vec<(bool, Cause)> = Vec::new();
             for y in &items {
                 let yi = *y as usize;

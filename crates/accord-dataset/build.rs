@@ -36,7 +36,9 @@ fn main() {
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     walk(&root, &mut files);
-    let mut code = String::from("/// (dataset name, path inside it, contents)\npub static BUNDLED: &[(&str, &str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// (dataset name, path inside it, contents)\npub static BUNDLED: &[(&str, &str, &str)] = &[\n",
+    );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let Ok(rel) = f.strip_prefix(&root) else {

@@ -84,8 +84,7 @@ impl Diag {
     /// both ends of the span.
     pub fn to_json(&self, source: &str) -> serde_json::Value {
         let (line, column) = accord_lang::line_col(source, self.span.start.min(source.len()));
-        let (end_line, end_column) =
-            accord_lang::line_col(source, self.span.end.min(source.len()));
+        let (end_line, end_column) = accord_lang::line_col(source, self.span.end.min(source.len()));
         serde_json::json!({
             "severity": self.severity,
             "code": self.code,

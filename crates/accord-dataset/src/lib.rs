@@ -9,7 +9,9 @@
 //! diagnostic must not be used (see [`Loaded::has_errors`]).
 
 mod diag;
+mod json;
 mod read;
+mod strings;
 mod validate;
 
 use std::path::Path;
@@ -95,7 +97,11 @@ impl Loaded {
 
     pub fn summary(&self) -> Summary {
         let ds = &self.dataset;
-        let conditions = ds.instruments.iter().filter(|i| i.activation.is_some()).count()
+        let conditions = ds
+            .instruments
+            .iter()
+            .filter(|i| i.activation.is_some())
+            .count()
             + ds.instruments
                 .iter()
                 .flat_map(|i| &i.commitments)

@@ -4,12 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use accord_model::{
-    Asserts, Dataset, DatasetMeta, Entry, ItemKind, PledgeKind, Status, Vocabulary, codes,
-    is_valid_id,
+    Asserts, Dataset, Entry, ItemKind, PledgeKind, Status, Vocabulary, codes, is_valid_id,
 };
 
 use crate::Diag;
-use crate::read::{Origin, Read, Seg, list};
+use crate::read::{Origin, Read, Seg, a, assign, list};
 
 use Seg::{I, K};
 
@@ -29,8 +28,16 @@ impl Want {
             Want::Party => "party",
             Want::Source => "source",
             Want::Instrument => "instrument",
-            Want::Item => "item (instrument, commitment, track, package or pledge)",
+            Want::Item => "item",
             Want::Pledge => "pledge",
+        }
+    }
+
+    /// What to name, for a help line.
+    fn described(self) -> String {
+        match self {
+            Want::Item => "an instrument, commitment, track, package or pledge".to_string(),
+            w => a(w.what()),
         }
     }
 
@@ -49,6 +56,17 @@ struct Ctx<'d> {
     ds: &'d Dataset,
     vocab: Vocabulary,
     diags: Vec<Diag>,
+    /// Ids of entries that could not be read; references to them are not reported again.
+    broken: &'d BTreeSet<String>,
+    /// Values of repaired entries that are placeholders (see `read`).
+    suppressed: &'d [(String, std::ops::Range<usize>)],
+}
+
+impl Ctx<'_> {
+    /// Whether the field at `path` of the entry is a placeholder put in by the repair.
+    fn is_placeholder(&self, o: &Origin<'_>, path: &[Seg<'_>]) -> bool {
+        crate::read::is_suppressed(self.suppressed, &o.file.path, &o.at(path))
+    }
 }
 
 impl Ctx<'_> {
@@ -61,7 +79,14 @@ impl Ctx<'_> {
     }
 
     /// Checks that `id` names something of the wanted kind; reports it otherwise.
-    fn reference(&mut self, o: &Origin<'_>, path: &[Seg<'_>], id: &str, want: Want, code: &'static str) {
+    fn reference(
+        &mut self,
+        o: &Origin<'_>,
+        path: &[Seg<'_>],
+        id: &str,
+        want: Want,
+        code: &'static str,
+    ) {
         match self.ds.lookup(id) {
             Some(e) if want.accepts(e) => {}
             Some(e) => {
@@ -69,23 +94,28 @@ impl Ctx<'_> {
                     "D013",
                     &o.file.path,
                     o.at(path),
-                    format!("`{id}` is a {}, but a {} is expected here", e.type_name(), want.what()),
+                    format!(
+                        "`{id}` is {}, but {} is expected here",
+                        a(e.type_name()),
+                        a(want.what())
+                    ),
                 )
-                .label(format!("expected a {}", want.what()));
+                .label(format!("expected {}", a(want.what())));
                 let cands = self.ids_of(want);
                 let d = match accord_lang::suggest(id, cands.iter().copied()) {
                     Some(s) if s != id => d.help(format!("did you mean `{s}`?")),
-                    _ => d.help(format!("name a {} defined in the dataset", want.what())),
+                    _ => d.help(format!("name {} defined in the dataset", want.described())),
                 };
                 self.diags.push(d);
             }
+            None if self.broken.contains(id) => {}
             None => {
                 let cands = self.ids_of(want);
                 let help = match accord_lang::suggest(id, cands.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!(
-                        "define a {} with `id = \"{id}\"`, or name one that exists",
-                        want.what()
+                        "define {} with `id = \"{id}\"`, or name one that exists",
+                        want.described()
                     ),
                 };
                 self.diags.push(
@@ -109,7 +139,13 @@ impl Ctx<'_> {
     }
 
     fn condition(&mut self, o: &Origin<'_>, path: &[Seg<'_>], text: &str) {
-        let base = o.string_content(path).start;
+        // Where each byte of the condition is in the file, so that escapes, multi-line
+        // strings and a trimmed first newline do not shift the underline.
+        let offsets = o.string_offsets(path, text).unwrap_or_else(|| {
+            let start = o.at(path).start + 1;
+            (0..=text.len()).map(|i| start + i).collect()
+        });
+        let at = |i: usize| offsets.get(i).or(offsets.last()).copied().unwrap_or(0);
         let resolver = DatasetResolver {
             ds: self.ds,
             vocab: &self.vocab,
@@ -119,10 +155,16 @@ impl Ctx<'_> {
             Err(ds) => ds,
         };
         for d in ds {
+            // An unknown name that is the id of an entry that could not be read has been
+            // reported with that entry.
+            let named = text.get(d.span.start..d.span.end).unwrap_or("");
+            if d.message.starts_with("unknown") && self.broken.contains(named) {
+                continue;
+            }
             let mut x = Diag::error(
                 d.code,
                 &o.file.path,
-                (base + d.span.start)..(base + d.span.end),
+                at(d.span.start)..at(d.span.end),
                 d.message,
             )
             .label(d.label);
@@ -148,7 +190,10 @@ impl accord_lang::Resolver for DatasetResolver<'_> {
         })
     }
     fn item_ids(&self) -> Vec<String> {
-        self.ds.items().into_iter().map(|(id, _)| id).collect()
+        let mut ids: Vec<String> = self.ds.items().into_iter().map(|(id, _)| id).collect();
+        let mut seen = BTreeSet::new();
+        ids.retain(|id| is_valid_id(id) && seen.insert(id.clone()));
+        ids
     }
     fn party_exists(&self, id: &str) -> bool {
         self.ds.party(id).is_some()
@@ -169,7 +214,13 @@ fn id_check(diags: &mut Vec<Diag>, o: &Origin<'_>, path: &[Seg<'_>], id: &str) {
         let fixed: String = id
             .to_lowercase()
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         diags.push(
             Diag::error("D012", &o.file.path, o.at(path), format!("`{id}` is not a valid id"))
@@ -181,60 +232,58 @@ fn id_check(diags: &mut Vec<Diag>, o: &Origin<'_>, path: &[Seg<'_>], id: &str) {
     }
 }
 
-pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
-    let mut diags = r.diags;
-    let meta = r
-        .meta
-        .as_ref()
-        .map(|(m, _)| m.clone())
-        .unwrap_or_else(DatasetMeta::default);
+pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
+    let read_diags = std::mem::take(&mut r.diags);
+    let mut diags = Vec::new();
+    let meta = r.meta.as_ref().map(|(m, _)| m.clone()).unwrap_or_default();
 
     // Ids: syntax and uniqueness across every kind.
-    let mut first: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    let mut all_ids: Vec<(&str, &Origin<'_>, Vec<Seg<'_>>)> = Vec::new();
+    let mut first: BTreeMap<String, (&str, String, usize)> = BTreeMap::new();
+    let mut all_ids: Vec<(&str, &str, &Origin<'_>, Vec<Seg<'_>>)> = Vec::new();
     for (x, o) in &r.parties {
-        all_ids.push((&x.id, o, vec![K("id")]));
+        all_ids.push((&x.id, "party", o, vec![K("id")]));
     }
     for (x, o) in &r.sources {
-        all_ids.push((&x.id, o, vec![K("id")]));
+        all_ids.push((&x.id, "source", o, vec![K("id")]));
     }
     for (x, o) in &r.instruments {
-        all_ids.push((&x.id, o, vec![K("id")]));
+        all_ids.push((&x.id, "instrument", o, vec![K("id")]));
         for (j, c) in x.commitments.iter().enumerate() {
-            all_ids.push((&c.id, o, vec![K("commitment"), I(j), K("id")]));
+            all_ids.push((&c.id, "commitment", o, vec![K("commitment"), I(j), K("id")]));
         }
     }
     for (x, o) in &r.tracks {
-        all_ids.push((&x.id, o, vec![K("id")]));
+        all_ids.push((&x.id, "track", o, vec![K("id")]));
     }
     for (x, o) in &r.packages {
-        all_ids.push((&x.id, o, vec![K("id")]));
+        all_ids.push((&x.id, "package", o, vec![K("id")]));
     }
     for (x, o) in &r.links {
-        all_ids.push((&x.id, o, vec![K("id")]));
+        all_ids.push((&x.id, "link", o, vec![K("id")]));
     }
     for (x, o) in &r.pledges {
-        all_ids.push((&x.id, o, vec![K("id")]));
+        all_ids.push((&x.id, "pledge", o, vec![K("id")]));
     }
     for (x, o) in &r.claims {
-        all_ids.push((&x.id, o, vec![K("id")]));
+        all_ids.push((&x.id, "claim", o, vec![K("id")]));
     }
-    for (id, o, path) in &all_ids {
+    for (id, kind, o, path) in &all_ids {
         id_check(&mut diags, o, path, id);
         let span = o.at(path);
         match first.get(*id) {
-            Some((file, line)) => {
+            Some((was, file, line)) => {
                 diags.push(
                     Diag::error("D004", &o.file.path, span, format!("duplicate id `{id}`"))
-                        .label("defined again here")
+                        .label(format!("{} has this id already", a(was)))
                         .help(format!(
-                            "ids must be unique across the whole dataset; the first definition is in {file}:{line}; rename one of them"
+                            "ids must be unique across the whole dataset, and `{id}` is already {} at {file}:{line}; rename one of them",
+                            a(was)
                         )),
                 );
             }
             None => {
                 let line = accord_lang::line_col(&o.file.text, span.start).0;
-                first.insert(id.to_string(), (o.file.path.clone(), line));
+                first.insert(id.to_string(), (kind, o.file.path.clone(), line));
             }
         }
     }
@@ -255,16 +304,50 @@ pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
         ds: &ds,
         vocab,
         diags,
+        broken: &r.broken_ids,
+        suppressed: &r.suppressed,
     };
 
     // accord.toml
     if let Some((m, o)) = &r.meta {
         let p = &m.progress;
-        if !(0.0 < p.limited && p.limited <= p.substantial && p.substantial <= p.complete && p.complete <= 1.0) {
+        let steps = [
+            ("limited", p.limited),
+            ("substantial", p.substantial),
+            ("complete", p.complete),
+        ];
+        // The first threshold out of place: not above 0, below the one before it, or above 1.
+        let mut problem = None;
+        if p.limited.is_nan() || p.limited <= 0.0 {
+            problem = Some((
+                "limited",
+                format!("`limited` must be above 0, not {}", p.limited),
+            ));
+        }
+        for w in steps.windows(2) {
+            if problem.is_none() && (w[0].1 > w[1].1 || w[1].1.is_nan()) {
+                problem = Some((
+                    w[0].0,
+                    format!(
+                        "`{}` ({}) is above `{}` ({})",
+                        w[0].0, w[0].1, w[1].0, w[1].1
+                    ),
+                ));
+            }
+        }
+        if problem.is_none() && (p.complete > 1.0 || p.complete.is_nan()) {
+            problem = Some((
+                "complete",
+                format!("`complete` must be at most 1, not {}", p.complete),
+            ));
+        }
+        if let Some((field, message)) = problem {
+            // Point at the threshold if it is written, else at the table.
+            let at = o.at(&[K("progress"), K(field)]);
             cx.diags.push(
-                Diag::error("D003", &o.file.path, o.at(&[K("progress")]), "progress thresholds are out of order".into())
-                    .label("here")
-                    .help("they must satisfy 0 < limited <= substantial <= complete <= 1"),
+                Diag::error("D003", &o.file.path, at, format!("progress thresholds out of order: {message}"))
+                    .label("out of order")
+                    .help("the thresholds are fractions of commitments met, rising: 0 < `limited` ≤ `substantial` ≤ `complete` ≤ 1"),
             );
         }
     }
@@ -280,15 +363,26 @@ pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
                 cx.reference(o, &[K("role"), I(i), K("of")], of, Want::Party, "D005");
             }
             for (j, s) in role.sources.iter().enumerate() {
-                cx.reference(o, &[K("role"), I(i), K("sources"), I(j)], s, Want::Source, "D005");
+                cx.reference(
+                    o,
+                    &[K("role"), I(i), K("sources"), I(j)],
+                    s,
+                    Want::Source,
+                    "D005",
+                );
             }
             if let (Some(f), Some(t)) = (role.from, role.to)
                 && t < f
             {
                 cx.diags.push(
-                    Diag::error("D006", &o.file.path, o.at(&[K("role"), I(i), K("to")]), format!("the role ends ({t}) before it starts ({f})"))
-                        .label("before `from`")
-                        .help("swap `from` and `to`, or fix the date"),
+                    Diag::error(
+                        "D006",
+                        &o.file.path,
+                        o.at(&[K("role"), I(i), K("to")]),
+                        format!("the role ends ({t}) before it starts ({f})"),
+                    )
+                    .label("before `from`")
+                    .help("swap `from` and `to`, or fix the date"),
                 );
             }
         }
@@ -311,9 +405,14 @@ pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
         for (i, s) in ins.sections.iter().enumerate() {
             if !sections.insert(s.id.as_str()) {
                 cx.diags.push(
-                    Diag::error("D004", &o.file.path, o.at(&[K("section"), I(i), K("id")]), format!("duplicate section id `{}` in instrument `{}`", s.id, ins.id))
-                        .label("defined again here")
-                        .help("section ids must be unique within their instrument"),
+                    Diag::error(
+                        "D004",
+                        &o.file.path,
+                        o.at(&[K("section"), I(i), K("id")]),
+                        format!("duplicate section id `{}` in instrument `{}`", s.id, ins.id),
+                    )
+                    .label("defined again here")
+                    .help("section ids must be unique within their instrument"),
                 );
             }
         }
@@ -321,13 +420,25 @@ pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
             if !sections.contains(sec) {
                 let help = match accord_lang::suggest(sec, sections.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None if sections.is_empty() => format!("instrument `{}` defines no sections; add an `[[instrument.section]]` with `id = \"{sec}\"`", ins.id),
-                    None => format!("the sections of `{}` are {}", ins.id, list(&sections.iter().copied().collect::<Vec<_>>())),
+                    None if sections.is_empty() => format!(
+                        "instrument `{}` defines no sections; add an `[[instrument.section]]` with `id = \"{sec}\"`",
+                        ins.id
+                    ),
+                    None => format!(
+                        "the sections of `{}` are {}",
+                        ins.id,
+                        list(&sections.iter().copied().collect::<Vec<_>>())
+                    ),
                 };
                 cx.diags.push(
-                    Diag::error("D021", &o.file.path, o.at(path), format!("unknown section `{sec}` in instrument `{}`", ins.id))
-                        .label("no such section")
-                        .help(help),
+                    Diag::error(
+                        "D021",
+                        &o.file.path,
+                        o.at(path),
+                        format!("unknown section `{sec}` in instrument `{}`", ins.id),
+                    )
+                    .label("no such section")
+                    .help(help),
                 );
             }
         };
@@ -349,7 +460,13 @@ pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
                 cx.condition(o, &at("condition"), cond);
             }
             for (k, s) in c.sources.iter().enumerate() {
-                cx.reference(o, &[K("commitment"), I(j), K("sources"), I(k)], s, Want::Source, "D005");
+                cx.reference(
+                    o,
+                    &[K("commitment"), I(j), K("sources"), I(k)],
+                    s,
+                    Want::Source,
+                    "D005",
+                );
             }
         }
         // Dates in order.
@@ -357,28 +474,41 @@ pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
             && b < a
         {
             cx.diags.push(
-                Diag::error("D006", &o.file.path, o.at(&[K("in_force")]), format!("`in_force` ({b}) is before `signed` ({a})"))
-                    .label("before the signature")
-                    .help("check the dates against the source"),
+                Diag::error(
+                    "D006",
+                    &o.file.path,
+                    o.at(&[K("in_force")]),
+                    format!("`in_force` ({b}) is before `signed` ({a})"),
+                )
+                .label("before the signature")
+                .help("check the dates against the source"),
             );
         }
     }
-    // Parent chains must not loop.
+    // Parent chains must not loop; each loop is reported once, at its first instrument.
+    let mut in_reported_loop: BTreeSet<String> = BTreeSet::new();
     for (ins, o) in &r.instruments {
-        let mut seen = BTreeSet::new();
+        if in_reported_loop.contains(&ins.id) {
+            continue;
+        }
+        let mut chain = vec![ins.id.clone()];
         let mut cur = ins.parent.clone();
         while let Some(p) = cur {
             if p == ins.id {
+                let shown: Vec<String> =
+                    chain.iter().chain([&p]).map(|x| format!("`{x}`")).collect();
                 cx.diags.push(
-                    Diag::error("D018", &o.file.path, o.at(&[K("parent")]), format!("instrument `{}` is its own ancestor", ins.id))
-                        .label("the `parent` chain loops back here")
-                        .help("an instrument's parent must be a different, higher-level instrument"),
+                    Diag::error("D018", &o.file.path, o.at(&[K("parent")]), format!("the `parent` chain of instrument `{}` loops back to it", ins.id))
+                        .label(format!("the loop: {}", shown.join(" → ")))
+                        .help("an instrument's parent is a different, higher-level instrument; remove the `parent` that closes the loop"),
                 );
+                in_reported_loop.extend(chain);
                 break;
             }
-            if !seen.insert(p.clone()) {
+            if chain.contains(&p) {
                 break;
             }
+            chain.push(p.clone());
             cur = ds.instrument(&p).and_then(|i| i.parent.clone());
         }
     }
@@ -390,17 +520,23 @@ pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
             let known = ["hs", "htsus", "uk_tariff", "cpc"];
             if !known.contains(&p.system.as_str()) {
                 cx.diags.push(
-                    Diag::error("D003", &o.file.path, o.at(&[K("product"), I(i), K("system")]), format!("unknown product classification `{}`", p.system))
-                        .label("not a known classification")
-                        .help(format!("use one of {}", list(&known))),
+                    Diag::error(
+                        "D003",
+                        &o.file.path,
+                        o.at(&[K("product"), I(i), K("system")]),
+                        format!("unknown product classification `{}`", p.system),
+                    )
+                    .label("not a known classification")
+                    .help(format!("use one of {}", list(&known))),
                 );
             }
             let digits = p.code.chars().all(|c| c.is_ascii_digit() || c == '.');
-            if p.system == "hs" && (!digits || p.code.chars().filter(|c| c.is_ascii_digit()).count() > 6 || p.code.len() < 2) {
+            let count = p.code.chars().filter(|c| c.is_ascii_digit()).count();
+            if p.system == "hs" && (!digits || ![2, 4, 6].contains(&count)) {
                 cx.diags.push(
                     Diag::error("D003", &o.file.path, o.at(&[K("product"), I(i), K("code")]), format!("`{}` is not an HS code", p.code))
                         .label("not an HS code")
-                        .help("an HS code has 2 (chapter), 4 (heading) or 6 (subheading) digits, e.g. \"8703\""),
+                        .help("an HS code has 2 (chapter), 4 (heading) or 6 (subheading) digits, e.g. `code = \"8703\"`"),
                 );
             }
         }
@@ -414,18 +550,31 @@ pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
         cx.references(o, "sources", &l.sources, Want::Source);
         if l.from == l.to {
             cx.diags.push(
-                Diag::error("D017", &o.file.path, o.at(&[K("to")]), format!("link `{}` joins `{}` to itself", l.id, l.from))
-                    .label("same as `from`")
-                    .help("a link joins two different items"),
+                Diag::error(
+                    "D017",
+                    &o.file.path,
+                    o.at(&[K("to")]),
+                    format!("link `{}` joins `{}` to itself", l.id, l.from),
+                )
+                .label("same as `from`")
+                .help("a link joins two different items"),
             );
         }
         if l.kind == accord_model::LinkKind::PartOf
             && ds.item_kind(&l.to).is_some_and(|k| k != ItemKind::Package)
         {
             cx.diags.push(
-                Diag::error("D013", &o.file.path, o.at(&[K("to")]), format!("a `part_of` link must point at a package, and `{}` is not one", l.to))
-                    .label("not a package")
-                    .help("define a `[[package]]` and point `to` at it, or use another link kind"),
+                Diag::error(
+                    "D013",
+                    &o.file.path,
+                    o.at(&[K("to")]),
+                    format!(
+                        "a `part_of` link must point at a package, and `{}` is not one",
+                        l.to
+                    ),
+                )
+                .label("not a package")
+                .help("define a `[[package]]` and point `to` at it, or use another link kind"),
             );
         }
         if let Some(c) = &l.condition {
@@ -452,16 +601,26 @@ pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
                     }
                 };
                 cx.diags.push(
-                    Diag::error("D007", &o.file.path, o.at(&[K("money"), K("currency")]), format!("`{}` is not an ISO 4217 currency code", m.currency))
-                        .label("unknown currency")
-                        .help(help),
+                    Diag::error(
+                        "D007",
+                        &o.file.path,
+                        o.at(&[K("money"), K("currency")]),
+                        format!("`{}` is not an ISO 4217 currency code", m.currency),
+                    )
+                    .label("unknown currency")
+                    .help(help),
                 );
             }
             if m.amount.is_sign_negative() {
                 cx.diags.push(
-                    Diag::error("D003", &o.file.path, o.at(&[K("money"), K("amount")]), "a pledged amount cannot be negative".into())
-                        .label("negative")
-                        .help("write the amount pledged as a positive number"),
+                    Diag::error(
+                        "D003",
+                        &o.file.path,
+                        o.at(&[K("money"), K("amount")]),
+                        "a pledged amount cannot be negative".into(),
+                    )
+                    .label("negative")
+                    .help("write the amount pledged as a positive number"),
                 );
             }
         }
@@ -475,7 +634,10 @@ pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
         }
         if let Some(pk) = &p.package {
             cx.reference(o, &[K("package")], pk, Want::Pledge, "D005");
-            if ds.pledge(pk).is_some_and(|x| x.kind != PledgeKind::Aggregate) {
+            if ds
+                .pledge(pk)
+                .is_some_and(|x| x.kind != PledgeKind::Aggregate)
+            {
                 cx.diags.push(
                     Diag::error("D013", &o.file.path, o.at(&[K("package")]), format!("`{pk}` is a single pledge; `package` must name an aggregate pledge"))
                         .label("not an aggregate")
@@ -491,7 +653,14 @@ pub(crate) fn validate(r: Read<'_>) -> (Dataset, Vec<Diag>) {
         claim(&mut cx, c, o);
     }
 
-    let mut diags = cx.diags;
+    // Drop what would be about the placeholders of repaired entries: their real problem has
+    // been reported when they were read.
+    let mut diags = read_diags;
+    diags.extend(
+        cx.diags
+            .into_iter()
+            .filter(|d| !crate::read::is_suppressed(&r.suppressed, &d.file, &d.span)),
+    );
     diags.sort_by(|a, b| (a.file.as_str(), a.span.start).cmp(&(b.file.as_str(), b.span.start)));
     (ds, diags)
 }
@@ -504,17 +673,27 @@ fn party_codes(diags: &mut Vec<Diag>, p: &accord_model::Party, o: &Origin<'_>) {
             Some(x) => a2 = Some(x),
             None => {
                 let help = match c.as_str() {
-                    "UK" => "the ISO 3166-1 code of the United Kingdom is `GB` (`UK` is reserved)".to_string(),
-                    "EU" => "the EU is not a country; give it `kind = \"bloc\"` and no ISO code".to_string(),
-                    _ => match accord_lang::suggest(&c.to_uppercase(), codes::country_alpha2_codes().iter().map(|s| s.as_str())) {
+                    "UK" => "the ISO 3166-1 code of the United Kingdom is `GB` (`UK` is reserved)"
+                        .to_string(),
+                    "EU" => "the EU is not a country; give it `kind = \"bloc\"` and no ISO code"
+                        .to_string(),
+                    _ => match accord_lang::suggest(
+                        &c.to_uppercase(),
+                        codes::country_alpha2_codes().iter().map(|s| s.as_str()),
+                    ) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "use an ISO 3166-1 alpha-2 code such as `GB` or `US`".into(),
                     },
                 };
                 diags.push(
-                    Diag::error("D008", &o.file.path, o.at(&[K("iso2")]), format!("`{c}` is not an ISO 3166-1 alpha-2 country code"))
-                        .label("unknown country code")
-                        .help(help),
+                    Diag::error(
+                        "D008",
+                        &o.file.path,
+                        o.at(&[K("iso2")]),
+                        format!("`{c}` is not an ISO 3166-1 alpha-2 country code"),
+                    )
+                    .label("unknown country code")
+                    .help(help),
                 );
             }
         }
@@ -523,14 +702,22 @@ fn party_codes(diags: &mut Vec<Diag>, p: &accord_model::Party, o: &Origin<'_>) {
         match codes::country_alpha3(c) {
             Some(x) => a3 = Some(x),
             None => {
-                let help = match accord_lang::suggest(&c.to_uppercase(), codes::country_alpha3_codes().iter().map(|s| s.as_str())) {
+                let help = match accord_lang::suggest(
+                    &c.to_uppercase(),
+                    codes::country_alpha3_codes().iter().map(|s| s.as_str()),
+                ) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "use an ISO 3166-1 alpha-3 code such as `GBR` or `USA`".into(),
                 };
                 diags.push(
-                    Diag::error("D008", &o.file.path, o.at(&[K("iso3")]), format!("`{c}` is not an ISO 3166-1 alpha-3 country code"))
-                        .label("unknown country code")
-                        .help(help),
+                    Diag::error(
+                        "D008",
+                        &o.file.path,
+                        o.at(&[K("iso3")]),
+                        format!("`{c}` is not an ISO 3166-1 alpha-3 country code"),
+                    )
+                    .label("unknown country code")
+                    .help(help),
                 );
             }
         }
@@ -539,33 +726,77 @@ fn party_codes(diags: &mut Vec<Diag>, p: &accord_model::Party, o: &Origin<'_>) {
         && x.alpha3 != y.alpha3
     {
         diags.push(
-            Diag::error("D008", &o.file.path, o.at(&[K("iso3")]), format!("`{}` and `{}` name different countries", x.alpha2, y.alpha3))
-                .label(format!("this is {}", y.name))
-                .help(format!("`{}` ({}) has the alpha-3 code `{}`", x.alpha2, x.name, x.alpha3)),
+            Diag::error(
+                "D008",
+                &o.file.path,
+                o.at(&[K("iso3")]),
+                format!("`{}` and `{}` name different countries", x.alpha2, y.alpha3),
+            )
+            .label(format!(
+                "`{}` is the alpha-3 code of `{}`",
+                y.alpha3, y.alpha2
+            ))
+            .help(format!(
+                "the alpha-3 code of `{}` is `{}`",
+                x.alpha2, x.alpha3
+            )),
         );
     }
     if let Some(n) = p.m49 {
         let known = a2.as_ref().or(a3.as_ref());
+        // Name the country by the code the party was given.
+        let given = |k: &codes::CountryCode| {
+            if a2.is_some() {
+                k.alpha2.clone()
+            } else {
+                k.alpha3.clone()
+            }
+        };
         match (codes::country_numeric(n), known) {
             (Some(c), Some(k)) if c.alpha2 != k.alpha2 => diags.push(
-                Diag::error("D008", &o.file.path, o.at(&[K("m49")]), format!("M49 code `{n}` is {}, not {}", c.name, k.name))
-                    .label("does not match the ISO codes")
-                    .help(format!("the M49 code of {} is `{}`", k.name, k.numeric)),
+                Diag::error(
+                    "D008",
+                    &o.file.path,
+                    o.at(&[K("m49")]),
+                    format!("M49 code `{n}` does not match `{}`", given(k)),
+                )
+                .label(format!("`{n}` is the code of `{}`", given(&c)))
+                .help(format!("the M49 code of `{}` is `{}`", given(k), k.numeric)),
             ),
             (None, Some(k)) => diags.push(
-                Diag::error("D008", &o.file.path, o.at(&[K("m49")]), format!("`{n}` is not a UN M49 country code"))
-                    .label("unknown M49 code")
-                    .help(format!("the M49 code of {} is `{}`", k.name, k.numeric)),
+                Diag::error(
+                    "D008",
+                    &o.file.path,
+                    o.at(&[K("m49")]),
+                    format!("`{n}` is not a UN M49 country code"),
+                )
+                .label("unknown M49 code")
+                .help(format!("the M49 code of `{}` is `{}`", given(k), k.numeric)),
+            ),
+            (None, None) if p.kind == accord_model::PartyKind::Country => diags.push(
+                Diag::error(
+                    "D008",
+                    &o.file.path,
+                    o.at(&[K("m49")]),
+                    format!("`{n}` is not a UN M49 country code"),
+                )
+                .label("unknown M49 code")
+                .help("a country's M49 code is its ISO 3166-1 numeric code, e.g. `826` for `GB`"),
             ),
             _ => {}
         }
     }
     if p.kind == accord_model::PartyKind::Country && p.iso2.is_none() && p.iso3.is_none() {
         diags.push(
-            Diag::error("D008", &o.file.path, o.at(&[K("kind")]), format!("country `{}` has no ISO 3166-1 code", p.id))
-                .label("a country needs a code")
-                .help("add `iso2 = \"…\"` and `iso3 = \"…\"` (ISO 3166-1), e.g. `GB` and `GBR`")
-                .warning(),
+            Diag::error(
+                "D008",
+                &o.file.path,
+                o.at(&[K("kind")]),
+                format!("country `{}` has no ISO 3166-1 code", p.id),
+            )
+            .label("a country needs a code")
+            .help("add `iso2 = \"…\"` and `iso3 = \"…\"` (ISO 3166-1), e.g. `GB` and `GBR`")
+            .warning(),
         );
     }
 }
@@ -580,6 +811,7 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
                 None
             }
         },
+        None if cx.broken.contains(&c.about) => None,
         None => {
             let cands: Vec<String> = ds.items().into_iter().map(|(id, _)| id).collect();
             let help = match accord_lang::suggest(&c.about, cands.iter().map(|s| s.as_str())) {
@@ -587,9 +819,14 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
                 None => "a claim must be about an instrument, commitment, track, package or pledge of the dataset".into(),
             };
             cx.diags.push(
-                Diag::error("D010", &o.file.path, o.at(&[K("about")]), format!("claim `{}` is about unknown item `{}`", c.id, c.about))
-                    .label("no item has this id")
-                    .help(help),
+                Diag::error(
+                    "D010",
+                    &o.file.path,
+                    o.at(&[K("about")]),
+                    format!("claim `{}` is about unknown item `{}`", c.id, c.about),
+                )
+                .label("no item has this id")
+                .help(help),
             );
             None
         }
@@ -606,17 +843,42 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
     }
     if !(0.0..=1.0).contains(&c.confidence) || c.confidence.is_nan() {
         cx.diags.push(
-            Diag::error("D019", &o.file.path, o.at(&[K("confidence")]), format!("confidence `{}` is outside 0 to 1", c.confidence))
-                .label("out of range")
-                .help("write a number from 0 (no confidence) to 1 (certain), e.g. 0.8"),
+            Diag::error(
+                "D019",
+                &o.file.path,
+                o.at(&[K("confidence")]),
+                format!("confidence `{}` is outside 0 to 1", c.confidence),
+            )
+            .label("out of range")
+            .help(if c.confidence > 1.0 && c.confidence <= 100.0 {
+                format!(
+                    "confidence is a fraction, not a percentage: {}",
+                    assign(
+                        "confidence",
+                        &(c.confidence / 100.0).to_string(),
+                        o.file.path.ends_with(".jsonl")
+                    )
+                )
+            } else {
+                format!(
+                    "write a number from 0 (no confidence) to 1 (certain), e.g. {}",
+                    assign("confidence", "0.8", o.file.path.ends_with(".jsonl"))
+                )
+            }),
         );
     }
-    match c.asserts {
+    // When `asserts` was unreadable it holds a stand-in, and `value` cannot be judged by it.
+    let asserts = if cx.is_placeholder(o, &[K("asserts")]) {
+        Asserts::Statement
+    } else {
+        c.asserts
+    };
+    match asserts {
         Asserts::Status => match (&c.value, kind) {
             (None, _) => cx.diags.push(
                 Diag::error("D015", &o.file.path, o.at(&[K("asserts")]), format!("claim `{}` asserts a status but gives no `value`", c.id))
                     .label("needs a `value`")
-                    .help("add `value = \"…\"` with the wording the source used, e.g. \"paused\""),
+                    .help("add `value = \"…\"` with the wording the source used, e.g. `value = \"paused\"`"),
             ),
             (Some(v), Some(k)) => {
                 if cx.vocab.canonical(k, v).is_none() {
@@ -624,12 +886,13 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
                     let help = match accord_lang::suggest(&v.replace(' ', "_"), names.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`? or add the wording to `[dataset.synonyms]` in accord.toml"),
                         None => format!(
-                            "a {k} can be {}; map new wording with `[dataset.synonyms]` in accord.toml",
+                            "{} can be {}; map new wording with `[dataset.synonyms]` in accord.toml",
+                            a(&k.to_string()),
                             list(&names)
                         ),
                     };
                     cx.diags.push(
-                        Diag::error("D014", &o.file.path, o.at(&[K("value")]), format!("`{v}` is not a status a {k} can have"))
+                        Diag::error("D014", &o.file.path, o.at(&[K("value")]), format!("`{v}` is not a status {} can have", a(&k.to_string())))
                             .label("unknown status wording")
                             .help(help),
                     );
@@ -641,7 +904,7 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
             None => cx.diags.push(
                 Diag::error("D015", &o.file.path, o.at(&[K("asserts")]), format!("claim `{}` asserts progress but gives no `value`", c.id))
                     .label("needs a `value`")
-                    .help("add `value = \"none\"`, \"limited\", \"substantial\" or \"complete\""),
+                    .help("add `value = \"…\"` with a level: `none`, `limited`, `substantial` or `complete`"),
             ),
             Some(v) => {
                 if v.parse::<accord_lang::Level>().is_err() {
@@ -663,7 +926,7 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
                 && k != ItemKind::Commitment
             {
                 cx.diags.push(
-                    Diag::error("D013", &o.file.path, o.at(&[K("asserts")]), format!("only a commitment can be met or missed, and `{}` is a {k}", c.about))
+                    Diag::error("D013", &o.file.path, o.at(&[K("asserts")]), format!("only a commitment can be met or missed, and `{}` is {}", c.about, a(&k.to_string())))
                         .label("not a commitment")
                         .help("point `about` at a commitment, or assert a `status` instead"),
                 );
@@ -674,21 +937,37 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
     for (key, target) in [("retracts", &c.retracts), ("supersedes", &c.supersedes)] {
         let Some(t) = target else { continue };
         match ds.claim(t) {
+            // The other claim could not be read whole; its `about` may be a stand-in.
+            Some(other) if other.about == crate::read::PLACEHOLDER => {}
             Some(other) => {
                 if other.id == c.id {
                     cx.diags.push(
-                        Diag::error("D011", &o.file.path, o.at(&[K(key)]), format!("claim `{}` corrects itself", c.id))
-                            .label("points at its own claim")
-                            .help("a correction names an earlier, different claim"),
+                        Diag::error(
+                            "D011",
+                            &o.file.path,
+                            o.at(&[K(key)]),
+                            format!("claim `{}` corrects itself", c.id),
+                        )
+                        .label("points at its own claim")
+                        .help("a correction names an earlier, different claim"),
                     );
                 } else if other.about != c.about {
                     cx.diags.push(
-                        Diag::error("D011", &o.file.path, o.at(&[K(key)]), format!("claim `{}` is about `{}` but corrects `{t}`, which is about `{}`", c.id, c.about, other.about))
-                            .label("about another item")
-                            .help("a correction must be about the same item as the claim it corrects"),
+                        Diag::error(
+                            "D011",
+                            &o.file.path,
+                            o.at(&[K(key)]),
+                            format!(
+                                "claim `{}` is about `{}` but corrects `{t}`, which is about `{}`",
+                                c.id, c.about, other.about
+                            ),
+                        )
+                        .label("about another item")
+                        .help("a correction must be about the same item as the claim it corrects"),
                     );
                 }
             }
+            None if cx.broken.contains(t) => {}
             None => {
                 let cands: Vec<&str> = ds.claims.iter().map(|x| x.id.as_str()).collect();
                 let help = match accord_lang::suggest(t, cands.iter().copied()) {
@@ -696,18 +975,28 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
                     None => "name the id of an earlier claim in this dataset".into(),
                 };
                 cx.diags.push(
-                    Diag::error("D011", &o.file.path, o.at(&[K(key)]), format!("claim `{}` {key} `{t}`, which does not exist", c.id))
-                        .label("dangling correction")
-                        .help(help),
+                    Diag::error(
+                        "D011",
+                        &o.file.path,
+                        o.at(&[K(key)]),
+                        format!("claim `{}` {key} `{t}`, which does not exist", c.id),
+                    )
+                    .label("dangling correction")
+                    .help(help),
                 );
             }
         }
     }
     if c.retracts.is_some() && c.supersedes.is_some() {
         cx.diags.push(
-            Diag::error("D011", &o.file.path, o.at(&[K("supersedes")]), format!("claim `{}` both retracts and supersedes", c.id))
-                .label("pick one")
-                .help("use `retracts` to withdraw a claim, or `supersedes` to replace it"),
+            Diag::error(
+                "D011",
+                &o.file.path,
+                o.at(&[K("supersedes")]),
+                format!("claim `{}` both retracts and supersedes", c.id),
+            )
+            .label("pick one")
+            .help("use `retracts` to withdraw a claim, or `supersedes` to replace it"),
         );
     }
     if let Some(src) = ds.source(&c.source)

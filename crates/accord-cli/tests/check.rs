@@ -11,13 +11,12 @@ fn dataset(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn check(args: &[&str], dir: &Path) -> Output {
+fn check(args: &[&str], dir: &Path) -> std::io::Result<Output> {
     Command::new(env!("CARGO_BIN_EXE_accord"))
         .arg("check")
         .args(args)
         .arg(dir)
         .output()
-        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -26,7 +25,7 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn a_valid_dataset_exits_0_and_says_ok() {
-    let out = check(&[], &dataset("valid/small"));
+    let out = check(&[], &dataset("valid/small")).unwrap();
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert!(
@@ -39,7 +38,7 @@ fn a_valid_dataset_exits_0_and_says_ok() {
 #[test]
 fn an_invalid_dataset_exits_1_and_shows_every_diagnostic() {
     let dir = dataset("invalid/70-several-problems-in-one-entry");
-    let out = check(&[], &dir);
+    let out = check(&[], &dir).unwrap();
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(
@@ -53,7 +52,7 @@ fn an_invalid_dataset_exits_1_and_shows_every_diagnostic() {
 
 #[test]
 fn a_missing_directory_exits_2() {
-    let out = check(&[], &dataset("invalid/no-such-dataset"));
+    let out = check(&[], &dataset("invalid/no-such-dataset")).unwrap();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("does not exist"), "{stderr}");
@@ -62,7 +61,7 @@ fn a_missing_directory_exits_2() {
 
 #[test]
 fn a_file_instead_of_a_directory_exits_2() {
-    let out = check(&[], &dataset("valid/small/accord.toml"));
+    let out = check(&[], &dataset("valid/small/accord.toml")).unwrap();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("is not a directory"), "{stderr}");
@@ -71,7 +70,7 @@ fn a_file_instead_of_a_directory_exits_2() {
 #[test]
 fn json_output_parses_and_holds_the_diagnostics() {
     let dir = dataset("invalid/70-several-problems-in-one-entry");
-    let out = check(&["--error-format", "json"], &dir);
+    let out = check(&["--error-format", "json"], &dir).unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["valid"], false);
@@ -112,7 +111,7 @@ fn json_output_parses_and_holds_the_diagnostics() {
 
 #[test]
 fn json_output_of_a_valid_dataset_has_no_diagnostics() {
-    let out = check(&["--error-format", "json"], &dataset("valid/small"));
+    let out = check(&["--error-format", "json"], &dataset("valid/small")).unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["valid"], true);

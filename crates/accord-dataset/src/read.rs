@@ -303,23 +303,42 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1)
 }
 
+/// Fields found missing in one table of an entry: where the table is, its path, and the
+/// fields.
+type Missing = Vec<(Range<usize>, Vec<Step>, Vec<String>)>;
+
 /// Reads one entry, reporting and repairing every problem that stops it from reading.
 fn read_entry<'a, T: DeserializeOwned>(
     cx: &EntryCx<'a, '_>,
     item: &Spanned<DeValue<'a>>,
     sink: &mut Sink<'_>,
 ) -> Option<(T, Origin<'a>)> {
+    let id = string_at(item, "id").map(str::to_string);
+    let mut missing = Missing::new();
+    let read = repair::<T>(cx, item, sink, &mut missing);
+    // The fields missing from one table are reported together.
+    for (span, table, fields) in missing {
+        sink.diags
+            .push(missing_fields(cx, span, &table, &fields, id.as_deref()));
+    }
+    if read.is_none()
+        && let Some(id) = id
+    {
+        sink.broken_ids.insert(id);
+    }
+    read
+}
+
+fn repair<'a, T: DeserializeOwned>(
+    cx: &EntryCx<'a, '_>,
+    item: &Spanned<DeValue<'a>>,
+    sink: &mut Sink<'_>,
+    missing: &mut Missing,
+) -> Option<(T, Origin<'a>)> {
     let mut work = item.clone();
     // Paths whose problem has been reported and whose value was dropped or replaced.
     let mut handled: Vec<Vec<Step>> = Vec::new();
     let mut reported: Vec<Range<usize>> = Vec::new();
-    let id = string_at(item, "id").map(str::to_string);
-    let give_up = |sink: &mut Sink<'_>| {
-        if let Some(id) = &id {
-            sink.broken_ids.insert(id.clone());
-        }
-        None
-    };
     for _ in 0..MAX_REPAIRS {
         let e = match de::<T>(&work) {
             Ok(x) => {
@@ -341,46 +360,36 @@ fn read_entry<'a, T: DeserializeOwned>(
             let mut path = found.map(|(p, _)| p).unwrap_or_default();
             path.push(Step::Key(field.to_string()));
             if !handled.contains(&path) && !cx.damaged {
-                sink.diags.push(describe(
-                    cx,
-                    &work,
-                    &msg,
-                    span.clone(),
-                    Some(&path),
-                    id.as_deref(),
-                ));
+                let table = path[..path.len() - 1].to_vec();
+                match missing.iter_mut().find(|(s, _, _)| *s == span) {
+                    Some((_, _, fields)) => fields.push(field.to_string()),
+                    None => missing.push((span.clone(), table, vec![field.to_string()])),
+                }
             }
             let at = *sink.next_sentinel;
             *sink.next_sentinel += 1;
             if !fill::<T>(&mut work, &path, at..at, None) {
-                return give_up(sink);
+                return None;
             }
             handled.push(path);
             continue;
         }
         let Some((path, at_key)) = found else {
             if !cx.syntax.iter().any(|s| overlaps(s, &span)) {
-                sink.diags
-                    .push(describe(cx, &work, &msg, span, None, id.as_deref()));
+                sink.diags.push(describe(cx, &msg, span, None));
             }
-            return give_up(sink);
+            return None;
         };
         if span.start < SENTINEL
             && !reported.contains(&span)
             && !cx.syntax.iter().any(|s| overlaps(s, &span))
         {
-            sink.diags.push(describe(
-                cx,
-                &work,
-                &msg,
-                span.clone(),
-                Some(&path),
-                id.as_deref(),
-            ));
+            sink.diags
+                .push(describe(cx, &msg, span.clone(), Some(&path)));
             reported.push(span.clone());
         }
         if handled.contains(&path) {
-            return give_up(sink);
+            return None;
         }
         if at_key || msg.starts_with("unknown field ") {
             // A misspelt field is reported once: not again as the field it was meant to be.
@@ -393,7 +402,7 @@ fn read_entry<'a, T: DeserializeOwned>(
                 handled.push(p);
             }
             if !remove(&mut work, &path) {
-                return give_up(sink);
+                return None;
             }
         } else {
             let hint = quoted_list(&msg).and_then(|(name, options)| {
@@ -405,12 +414,12 @@ fn read_entry<'a, T: DeserializeOwned>(
                 sink.suppressed.push((cx.file.path.clone(), span.clone()));
             }
             if !fill::<T>(&mut work, &path, span, hint) {
-                return give_up(sink);
+                return None;
             }
         }
         handled.push(path);
     }
-    give_up(sink)
+    None
 }
 
 /// Puts a placeholder at `path` that lets the entry read past it: `first` if given, else the
@@ -434,7 +443,9 @@ fn fill<'a, T: DeserializeOwned>(
         DeValue::Array(DeArray::new()),
         DeValue::Table(DeTable::new()),
     ]);
-    for c in candidates {
+    let mut queue: std::collections::VecDeque<DeValue<'a>> = candidates.into();
+    let mut tried_variant = false;
+    while let Some(c) = queue.pop_front() {
         if !set(work, path, Spanned::new(span.clone(), c)) {
             return false;
         }
@@ -447,6 +458,14 @@ fn fill<'a, T: DeserializeOwned>(
                     here.as_deref() == Some(path) && e.message().starts_with("missing field");
                 if here.as_deref() != Some(path) || inside {
                     return true;
+                }
+                // A field that takes one of some words: try the first of them next.
+                if !tried_variant
+                    && let Some((_, options)) = quoted_list(e.message())
+                    && let Some(first) = options.first()
+                {
+                    tried_variant = true;
+                    queue.push_front(DeValue::String(Cow::Owned(first.to_string())));
                 }
             }
         }
@@ -571,28 +590,22 @@ pub(crate) fn assign(field: &str, value: &str, json: bool) -> String {
 
 /// Turns a deserialisation error into a diagnostic: what is wrong with which field, and
 /// what to do about it.
-fn describe(
-    cx: &EntryCx<'_, '_>,
-    work: &Spanned<DeValue<'_>>,
-    msg: &str,
-    span: Range<usize>,
-    path: Option<&[Step]>,
-    id: Option<&str>,
-) -> Diag {
+fn describe(cx: &EntryCx<'_, '_>, msg: &str, span: Range<usize>, path: Option<&[Step]>) -> Diag {
     let file = &cx.file.path;
     let raw = cx.file.text.get(span.clone()).unwrap_or("").trim();
     let path = path.unwrap_or(&[]);
-    let field = match path.last() {
-        Some(Step::Key(k)) => Some(k.as_str()),
-        _ => None,
-    };
+    // The field: the last key of the path (for an item of a list, the list's key).
+    let elem = matches!(path.last(), Some(Step::Index(_)));
+    let field = path.iter().rev().find_map(|s| match s {
+        Step::Key(k) => Some(k.as_str()),
+        Step::Index(_) => None,
+    });
     // The table that holds the field, and whether that is the entry itself.
     let parent_key = path.iter().rev().skip(1).find_map(|s| match s {
         Step::Key(k) => Some(k.as_str()),
         Step::Index(_) => None,
     });
     let holder = parent_key.and_then(holder_name).unwrap_or(cx.what);
-    let top = parent_key.is_none();
     let (name, options) = quoted_list(msg).unwrap_or(("", Vec::new()));
     let f = field.unwrap_or("this field");
 
@@ -624,25 +637,6 @@ fn describe(
             .label("unknown value")
             .help(help);
     }
-    if let Some(missing) = quoted(msg, "missing field ") {
-        let message = match id {
-            Some(id) if top && !id.is_empty() => format!("{} `{id}` has no `{missing}`", cx.what),
-            _ => format!("{} has no `{missing}`", a(holder)),
-        };
-        let help = if cx.json {
-            format!("add {} to this line", assign(missing, "…", true))
-        } else if raw.starts_with('{') {
-            format!("add {} inside the braces", assign(missing, "…", false))
-        } else {
-            format!(
-                "add {} below this header; see docs/dataset-format.md for what it holds",
-                assign(missing, "…", false)
-            )
-        };
-        return Diag::error("D003", file, span, message)
-            .label(format!("`{missing}` is required"))
-            .help(help);
-    }
     if let Some(rest) = msg.strip_prefix("duplicate field ") {
         let dup = rest.split('`').nth(1).unwrap_or(f);
         return Diag::error("D003", file, span, format!("`{dup}` is given twice"))
@@ -668,7 +662,21 @@ fn describe(
                 ));
         }
         let inner = raw.trim_matches(['"', '\'']);
+        let table_array = matches!(
+            field,
+            Some("role" | "section" | "provision" | "commitment" | "product")
+        );
+        let header = std::iter::once(cx.what)
+            .chain(path.iter().filter_map(|s| match s {
+                Step::Key(k) => Some(k.as_str()),
+                Step::Index(_) => None,
+            }))
+            .collect::<Vec<_>>()
+            .join(".");
         let help = match (want, got) {
+            (Kind::List, _) if table_array && !cx.json => format!(
+                "write each {f} as a table under its own `[[{header}]]` header; see docs/dataset-format.md"
+            ),
             (Kind::List, Kind::Str) => {
                 format!("write a list: {}", assign(f, &format!("[{raw}]"), cx.json))
             }
@@ -677,6 +685,15 @@ fn describe(
             }
             (Kind::Bool, Kind::Str) if inner == "true" || inner == "false" => {
                 format!("remove the quotes: {}", assign(f, inner, cx.json))
+            }
+            (Kind::Bool, _) => format!(
+                "write `true` or `false`, e.g. {}",
+                assign(f, "true", cx.json)
+            ),
+            (Kind::Str, _)
+                if elem && !raw.is_empty() && got != Kind::Table && got != Kind::List =>
+            {
+                format!("put each item in quotes: `\"{raw}\"`")
             }
             (Kind::Str, _) if !raw.is_empty() && got != Kind::Table && got != Kind::List => {
                 format!(
@@ -695,7 +712,15 @@ fn describe(
             "D003",
             file,
             span,
-            format!("`{f}` must be {}, found {}", want.name(), got.name()),
+            if elem {
+                format!(
+                    "the items of `{f}` must be {}s, found {}",
+                    &want.name()[2..],
+                    got.name()
+                )
+            } else {
+                format!("`{f}` must be {}, found {}", want.name(), got.name())
+            },
         )
         .label(format!("expected {}", want.name()))
         .help(help);
@@ -760,10 +785,63 @@ fn describe(
             ),
         },
     };
-    let _ = work;
     Diag::error("D003", file, span, m)
         .label("invalid value")
         .help(h)
+}
+
+/// "`a`", "`a` and `b`", "`a`, `b` and `c`".
+fn and_list(items: &[String]) -> String {
+    let q: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
+    match q.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => q.join(""),
+    }
+}
+
+/// The required fields missing from one table of an entry.
+fn missing_fields(
+    cx: &EntryCx<'_, '_>,
+    span: Range<usize>,
+    table: &[Step],
+    fields: &[String],
+    id: Option<&str>,
+) -> Diag {
+    let raw = cx.file.text.get(span.clone()).unwrap_or("").trim();
+    let parent = table.iter().rev().find_map(|s| match s {
+        Step::Key(k) => Some(k.as_str()),
+        Step::Index(_) => None,
+    });
+    let holder = parent.and_then(holder_name).unwrap_or(cx.what);
+    let names = and_list(fields);
+    let message = match (id, parent, fields.len()) {
+        (Some(id), None, 1) if !id.is_empty() => format!("{} `{id}` has no {names}", cx.what),
+        (Some(id), None, _) if !id.is_empty() => format!("{} `{id}` is missing {names}", cx.what),
+        (_, _, 1) => format!("{} has no {names}", a(holder)),
+        _ => format!("{} is missing {names}", a(holder)),
+    };
+    let adds: Vec<String> = fields.iter().map(|f| assign(f, "…", cx.json)).collect();
+    let adds = and_list(&adds).replace("``", "`");
+    let help = if cx.json {
+        format!("add {adds} to this line")
+    } else if raw.starts_with('{') {
+        format!("add {adds} inside the braces")
+    } else {
+        let what = if fields.len() == 1 {
+            "it holds"
+        } else {
+            "each holds"
+        };
+        format!("add {adds} below this header; see docs/dataset-format.md for what {what}")
+    };
+    let label = if fields.len() == 1 {
+        format!("{names} is required")
+    } else {
+        "these fields are required".to_string()
+    };
+    Diag::error("D003", &cx.file.path, span, message)
+        .label(label)
+        .help(help)
 }
 
 /// A date the model refused, said in terms of the field.
@@ -1060,20 +1138,50 @@ fn read_entries<'a, T: DeserializeOwned>(
     sink: &mut Sink<'_>,
 ) {
     let name = key.get_ref();
-    let DeValue::Array(items) = value.get_ref() else {
+    if let Some(sub) = implicit_table(value) {
         sink.diags.push(
             Diag::error(
-                "D003",
+                "D016",
                 &cx.file.path,
                 key.span(),
-                format!("`{name}` must be an array of tables"),
+                format!("`[[{name}.{sub}]]` comes before any `[[{name}]]`"),
             )
-            .label("not an array of tables")
+            .label(format!("no `[[{name}]]` above this"))
             .help(format!(
-                "write each entry under its own `[[{name}]]` header"
+                "move it below the `[[{name}]]` it belongs to; until then the `[[{name}]]` entries of this file cannot be read"
             )),
         );
         return;
+    }
+    let one = std::slice::from_ref(value);
+    let items: &[Spanned<DeValue<'a>>] = match value.get_ref() {
+        DeValue::Array(items) => items,
+        other => {
+            let (message, help) = if matches!(other, DeValue::Table(_)) {
+                (
+                    format!("`[{name}]` must be written `[[{name}]]`"),
+                    format!(
+                        "write each entry under its own `[[{name}]]` header, with double brackets"
+                    ),
+                )
+            } else {
+                (
+                    format!("`{name}` must be an array of tables"),
+                    format!("write each entry under its own `[[{name}]]` header"),
+                )
+            };
+            sink.diags.push(
+                Diag::error("D003", &cx.file.path, key.span(), message)
+                    .label("not an array of tables")
+                    .help(help),
+            );
+            // A single `[x]` table is still read as one entry, so that what it defines
+            // exists for the other checks.
+            if !matches!(other, DeValue::Table(_)) {
+                return;
+            }
+            one
+        }
     };
     for item in items.iter() {
         if !matches!(item.get_ref(), DeValue::Table(_)) {
@@ -1104,6 +1212,19 @@ fn read_entries<'a, T: DeserializeOwned>(
             out.push(x);
         }
     }
+}
+
+/// For a table that TOML made up because a `[[x.sub]]` header came before any `[[x]]`: the
+/// name of the first such `sub`.
+fn implicit_table<'t>(value: &'t Spanned<DeValue<'_>>) -> Option<&'t str> {
+    let DeValue::Table(t) = value.get_ref() else {
+        return None;
+    };
+    let only_sub_tables = t
+        .iter()
+        .all(|(_, v)| matches!(v.get_ref(), DeValue::Array(_) | DeValue::Table(_)));
+    let first = t.iter().next().map(|(k, _)| k.get_ref().as_ref());
+    if only_sub_tables { first } else { None }
 }
 
 /// The start of every top-level header of a file (entries and tables), sorted.
@@ -1160,7 +1281,19 @@ pub(crate) fn read_and_validate(files: &[SourceFile]) -> (Dataset, Vec<Diag>) {
     }
     for (file, table, errors) in &parsed {
         let syntax: Vec<Range<usize>> = errors.iter().filter_map(|e| e.span()).collect();
+        // Tables TOML made up for a `[[x.sub]]` before any `[[x]]`; the later `[[x]]` is then
+        // a duplicate key, which the diagnostic about the order explains.
+        let implicit: Vec<&str> = table
+            .get_ref()
+            .iter()
+            .filter(|(k, v)| TABLES.contains(&k.get_ref().as_ref()) && implicit_table(v).is_some())
+            .map(|(k, _)| k.get_ref().as_ref())
+            .collect();
         for e in errors {
+            let at = e.span().and_then(|s| file.text.get(s)).unwrap_or("");
+            if e.message().starts_with("duplicate key") && implicit.contains(&at.trim()) {
+                continue;
+            }
             r.diags.push(toml_syntax(file, e));
         }
         let starts = header_starts(table.get_ref());

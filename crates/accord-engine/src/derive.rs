@@ -227,6 +227,7 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
         }
     }
     let t0 = out.record.map(|(_, date)| date);
+    let span = m.max_span.get(x as usize).copied().unwrap_or(0);
     let mut lower: Option<Date> = None;
     for &c in list[..end].iter().rev() {
         let Some(s) = m.claim(c) else { continue };
@@ -235,10 +236,14 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
         {
             break;
         }
-        if let Some(lo) = lower
-            && s.start < lo
-        {
-            break;
+        if let Some(lo) = lower {
+            // Sorted by start: nothing earlier can reach into the window.
+            if s.start < lo && days_between(s.start, lo) > span {
+                break;
+            }
+            if s.end < lo {
+                continue;
+            }
         }
         if s.hypo || s.known > k || !ask.wants(s) || withdrawn(m, c, k) {
             continue;
@@ -270,6 +275,10 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
         _ => Ordering::Equal,
     });
     out
+}
+
+fn days_between(a: Date, b: Date) -> i64 {
+    i64::from((b - a).get_days())
 }
 
 pub(crate) fn reported(m: &Model, x: Ix, d: Date, k: Date) -> Rep {

@@ -71,6 +71,8 @@ pub(crate) struct StoredClaim {
     pub item: Ix,
     pub hypo: bool,
     pub start: Date,
+    /// The last day of the valid range.
+    pub end: Date,
     pub known: Date,
     /// The canonical status asserted (`status`, `met`, `missed`).
     pub status: Option<Status>,
@@ -151,6 +153,8 @@ pub(crate) struct Model {
     pub claim_index: HashMap<Id, ClaimIx>,
     /// Claims about each item, sorted by (valid start, known, index).
     pub by_item: Vec<Vec<ClaimIx>>,
+    /// For each item, the longest valid range of its claims, in days (bounds window scans).
+    pub max_span: Vec<i64>,
     /// The claims that correct each claim.
     pub correctors: HashMap<ClaimIx, Vec<ClaimIx>>,
     pub voices: HashMap<String, u32>,
@@ -688,6 +692,7 @@ impl Model {
             claims: Vec::new(),
             claim_index: HashMap::new(),
             by_item: vec![Vec::new(); n],
+            max_span: vec![0; n],
             correctors: HashMap::new(),
             voices: HashMap::new(),
         }
@@ -791,6 +796,7 @@ impl Model {
             item,
             hypo,
             start: claim.valid.start,
+            end: claim.valid.end,
             known: claim.known,
             status,
             level,
@@ -801,6 +807,10 @@ impl Model {
             claim,
         };
         let key = (stored.start, stored.known, ix);
+        let span = i64::from((stored.end - stored.start).get_days());
+        if let Some(m) = self.max_span.get_mut(item as usize) {
+            *m = (*m).max(span);
+        }
         self.claim_index.insert(stored.claim.id.clone(), ix);
         self.claims.push(Some(stored));
         let list = &mut self.by_item[item as usize];

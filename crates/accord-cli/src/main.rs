@@ -4,6 +4,7 @@
 
 mod check;
 mod common;
+mod query;
 
 use std::process::ExitCode;
 
@@ -25,11 +26,29 @@ struct Cli {
 enum Command {
     /// Validate a dataset directory; exits 0 when valid, 1 when not.
     Check(check::CheckArgs),
+    /// The derived state of items (or all) as of a date: operative, status, risk.
+    Status(query::StatusArgs),
+    /// Explain an item's state down to the claims and their sources.
+    Why(query::WhyArgs),
+    /// Every change of an item's derived state over time, with the claims behind it.
+    Timeline(query::TimelineArgs),
+    /// Apply hypothetical claims and show what would change, and why.
+    Whatif(query::WhatifArgs),
+    /// Items whose status sources contest, with every side.
+    Contested(query::ContestedArgs),
+    /// Pledges exposed to items that are not operative or at risk, totals counted once.
+    Exposure(query::ExposureArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(a) => check::run(a),
+        Command::Status(a) => query::status(a),
+        Command::Why(a) => query::why(a),
+        Command::Timeline(a) => query::timeline(a),
+        Command::Whatif(a) => query::whatif(a),
+        Command::Contested(a) => query::contested(a),
+        Command::Exposure(a) => query::exposure(a),
     }
 }

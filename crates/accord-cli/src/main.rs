@@ -5,6 +5,7 @@
 mod check;
 mod common;
 mod query;
+mod store_cmds;
 
 use std::process::ExitCode;
 
@@ -38,6 +39,18 @@ enum Command {
     Contested(query::ContestedArgs),
     /// Pledges exposed to items that are not operative or at risk, totals counted once.
     Exposure(query::ExposureArgs),
+    /// Create a store (SQLite file, or PostgreSQL with --db postgres://…), optionally loaded with a bundled dataset.
+    Init(store_cmds::InitArgs),
+    /// Load a dataset directory, a file of definitions or claims, a JSON export, or the WTO RTA list into the store (all or nothing).
+    Import(store_cmds::ImportArgs),
+    /// Append a claim to the store, or retract one (claims are append-only).
+    Claim(store_cmds::ClaimArgs),
+    /// Write the store out as a dataset directory, canonical JSON, or CSV per table.
+    Export(store_cmds::ExportArgs),
+    /// Show, list the history of, or edit (against a version) a definition in the store.
+    Def(store_cmds::DefArgs),
+    /// Check a store's integrity and that the dataset in it is valid.
+    Verify(store_cmds::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,5 +63,11 @@ fn main() -> ExitCode {
         Command::Whatif(a) => query::whatif(a),
         Command::Contested(a) => query::contested(a),
         Command::Exposure(a) => query::exposure(a),
+        Command::Init(a) => store_cmds::init(a),
+        Command::Import(a) => store_cmds::import(a),
+        Command::Claim(a) => store_cmds::claim(a),
+        Command::Export(a) => store_cmds::export(a),
+        Command::Def(a) => store_cmds::def(a),
+        Command::Verify(a) => store_cmds::verify(a),
     }
 }

@@ -1,0 +1,608 @@
+//! The embedded SQLite backend: one file, WAL mode, `synchronous=FULL`, writes in
+//! `BEGIN IMMEDIATE` transactions, a busy timeout plus retries so that concurrent writers
+//! wait for each other instead of failing with "database is locked".
+//!
+//! A file is recognised as an accord store by its SQLite header and its `application_id`
+//! (read from the file's bytes, before SQLite touches it), then by its `meta` table (read
+//! through a read-only connection). Anything else is refused and left byte-for-byte unchanged.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+
+use crate::{
+    Applied, Backend, Batch, ClaimRecord, DefKind, DefRecord, Result, Snapshot, Store, StoreError,
+};
+
+/// `PRAGMA application_id` of an accord store: "ACRD".
+pub const APPLICATION_ID: i32 = 0x4143_5244;
+
+/// How long one statement waits for a lock before SQLite reports busy.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a write keeps retrying a busy database before giving up.
+const RETRY_FOR: Duration = Duration::from_secs(120);
+
+/// The schema, one migration per entry. **Only ever append**: a store records how many it has
+/// applied (`PRAGMA user_version` and `meta.schema_version`), and an accord that knows fewer
+/// refuses to open it.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: definitions with versions and history, append-only claims, settings.
+    r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+INSERT INTO meta (key, value) VALUES ('application', 'accord'), ('generation', '0');
+
+CREATE TABLE definitions (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    pos        INTEGER NOT NULL UNIQUE,
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    body       TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE definition_history (
+    id          TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    body        TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    replaced_at TEXT NOT NULL,
+    PRIMARY KEY (id, version)
+) STRICT;
+
+CREATE TABLE claims (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    about       TEXT NOT NULL,
+    asserts     TEXT NOT NULL,
+    valid_start TEXT NOT NULL,
+    valid_end   TEXT NOT NULL,
+    known       TEXT NOT NULL,
+    corrects    TEXT,
+    body        TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX claims_about ON claims (about, valid_start);
+CREATE INDEX claims_known ON claims (known);
+CREATE TRIGGER claims_no_update BEFORE UPDATE ON claims
+BEGIN SELECT RAISE(ABORT, 'claims are append-only: add a correcting claim instead'); END;
+CREATE TRIGGER claims_no_delete BEFORE DELETE ON claims
+BEGIN SELECT RAISE(ABORT, 'claims are append-only: add a retracting claim instead'); END;
+CREATE TRIGGER history_no_update BEFORE UPDATE ON definition_history
+BEGIN SELECT RAISE(ABORT, 'definition history is never rewritten'); END;
+CREATE TRIGGER history_no_delete BEFORE DELETE ON definition_history
+BEGIN SELECT RAISE(ABORT, 'definition history is never rewritten'); END;
+"#,
+];
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Db(e.to_string())
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Runs `f`, retrying while the database is busy (another process holds the write lock).
+fn retry<T>(mut f: impl FnMut() -> std::result::Result<T, Attempt>) -> Result<T> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match f() {
+            Ok(v) => return Ok(v),
+            Err(Attempt::Busy(e)) => {
+                if start.elapsed() > RETRY_FOR {
+                    return Err(StoreError::Db(format!(
+                        "the store stayed busy for {} s ({e}); another process is holding it",
+                        RETRY_FOR.as_secs()
+                    )));
+                }
+                std::thread::sleep(pause + Duration::from_micros(jitter()));
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            Err(Attempt::Fail(e)) => return Err(e),
+        }
+    }
+}
+
+/// A few hundred microseconds of jitter so that retrying writers do not move in lock-step.
+fn jitter() -> u64 {
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    u64::from((n ^ std::process::id().wrapping_mul(2_654_435_761)) % 500)
+}
+
+enum Attempt {
+    Busy(String),
+    Fail(StoreError),
+}
+
+impl From<rusqlite::Error> for Attempt {
+    fn from(e: rusqlite::Error) -> Self {
+        if is_busy(&e) {
+            Attempt::Busy(e.to_string())
+        } else {
+            Attempt::Fail(db(e))
+        }
+    }
+}
+
+impl From<StoreError> for Attempt {
+    fn from(e: StoreError) -> Self {
+        Attempt::Fail(e)
+    }
+}
+
+/// What the first 100 bytes of a file say about it.
+fn check_header(path: &Path) -> Result<()> {
+    let location = path.display().to_string();
+    let refuse = |why: String| StoreError::NotAStore {
+        location: location.clone(),
+        why,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| refuse(format!("it cannot be read ({e})")))?;
+    if meta.is_dir() {
+        return Err(refuse("it is a directory".into()));
+    }
+    let mut head = [0u8; 100];
+    let n = {
+        use std::io::Read;
+        let mut f =
+            std::fs::File::open(path).map_err(|e| refuse(format!("it cannot be read ({e})")))?;
+        let mut n = 0;
+        while n < head.len() {
+            match f.read(&mut head[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) => return Err(refuse(format!("it cannot be read ({e})"))),
+            }
+        }
+        n
+    };
+    if n == 0 {
+        return Err(refuse("the file is empty".into()));
+    }
+    if n < 100 || &head[..16] != b"SQLite format 3\0" {
+        return Err(refuse(
+            "it is not a SQLite database (the file does not start with the SQLite header)".into(),
+        ));
+    }
+    let app = i32::from_be_bytes([head[68], head[69], head[70], head[71]]);
+    if app != APPLICATION_ID {
+        return Err(refuse(format!(
+            "it is a SQLite database made by another program (application id {app:#010x}, an accord store has {APPLICATION_ID:#010x})"
+        )));
+    }
+    Ok(())
+}
+
+fn read_version(conn: &Connection) -> rusqlite::Result<(i64, Option<String>, Option<i64>)> {
+    let uv: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let app: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'application'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let sv: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok((uv, app, sv.and_then(|s| s.parse().ok())))
+}
+
+impl SqliteStore {
+    /// Opens the store at `path`; with `create`, makes a new one (refusing an existing file).
+    pub fn open(path: &Path, create: bool) -> Result<SqliteStore> {
+        let location = path.display().to_string();
+        if create {
+            if path.exists() {
+                return Err(match check_header(path) {
+                    Ok(()) => StoreError::AlreadyExists(format!(
+                        "there is already an accord store at `{location}`; use it as it is, or give another path"
+                    )),
+                    Err(e) => e,
+                });
+            }
+            return Self::create_new(path);
+        }
+        if !path.exists() {
+            return Err(StoreError::NotFound(format!(
+                "there is no store at `{location}`; create one with `accord init --db {location}` (add `--example us-uk` to load the bundled dataset)"
+            )));
+        }
+        check_header(path)?;
+        // Look before touching: a read-only connection cannot modify the file.
+        {
+            let ro = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| StoreError::NotAStore {
+                location: location.clone(),
+                why: format!("SQLite cannot open it ({e})"),
+            })?;
+            let _ = ro.busy_timeout(BUSY_TIMEOUT);
+            let v = retry(|| Ok(read_version(&ro)?)).map_err(|e| StoreError::NotAStore {
+                location: location.clone(),
+                why: format!("it is damaged or incomplete ({e})"),
+            })?;
+            Self::check_version(&location, v)?;
+        }
+        let conn = Self::connect(path)?;
+        let mut s = SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        };
+        s.migrate()?;
+        Ok(s)
+    }
+
+    fn check_version(
+        location: &str,
+        (uv, app, sv): (i64, Option<String>, Option<i64>),
+    ) -> Result<()> {
+        if app.as_deref() != Some("accord") {
+            return Err(StoreError::NotAStore {
+                location: location.to_string(),
+                why: "its `meta` table does not name accord".into(),
+            });
+        }
+        let found = sv.unwrap_or(uv).max(uv);
+        let supported = MIGRATIONS.len() as i64;
+        if found > supported {
+            return Err(StoreError::TooNew {
+                location: location.to_string(),
+                found,
+                supported,
+            });
+        }
+        Ok(())
+    }
+
+    fn connect(path: &Path) -> Result<Connection> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(db)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
+        retry(|| {
+            let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(Attempt::Fail(StoreError::Db(format!(
+                    "could not switch the store to WAL mode (it is in `{mode}` mode)"
+                ))));
+            }
+            conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+            Ok(())
+        })?;
+        Ok(conn)
+    }
+
+    fn create_new(path: &Path) -> Result<SqliteStore> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            return Err(StoreError::NotFound(format!(
+                "the directory `{}` does not exist; create it first",
+                dir.display()
+            )));
+        }
+        // The application id goes into the file header before WAL mode is switched on, so
+        // that it is always in the main file and the header check can trust it.
+        {
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(db)?;
+            conn.execute_batch(&format!(
+                "PRAGMA application_id = {APPLICATION_ID}; PRAGMA synchronous = FULL;"
+            ))
+            .map_err(db)?;
+        }
+        let conn = Self::connect(path)?;
+        let mut s = SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        };
+        s.migrate()?;
+        Ok(s)
+    }
+
+    /// Applies the migrations this store has not had yet, in one transaction.
+    fn migrate(&mut self) -> Result<()> {
+        let location = self.path.display().to_string();
+        let conn = &mut self.conn;
+        retry(|| {
+            let uv: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if uv >= MIGRATIONS.len() as i64 {
+                return Ok(());
+            }
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let uv: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            let supported = MIGRATIONS.len() as i64;
+            if uv > supported {
+                return Err(Attempt::Fail(StoreError::TooNew {
+                    location: location.clone(),
+                    found: uv,
+                    supported,
+                }));
+            }
+            for (i, m) in MIGRATIONS.iter().enumerate().skip(uv as usize) {
+                tx.execute_batch(m)?;
+                let v = i as i64 + 1;
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![v.to_string()],
+                )?;
+                tx.execute_batch(&format!("PRAGMA user_version = {v}"))?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn def_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, i64, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn to_def(
+    (kind, id, version, body, updated_at): (String, String, i64, String, String),
+) -> Result<DefRecord> {
+    let kind = DefKind::parse(&kind)
+        .ok_or_else(|| StoreError::Data(format!("definition `{id}` has unknown kind `{kind}`")))?;
+    Ok(DefRecord {
+        kind,
+        id,
+        version,
+        body,
+        updated_at,
+    })
+}
+
+fn to_claim((seq, body, recorded_at): (i64, String, String)) -> Result<ClaimRecord> {
+    let claim =
+        serde_json::from_str(&body).map_err(|e| StoreError::Data(format!("claim #{seq}: {e}")))?;
+    Ok(ClaimRecord {
+        seq,
+        claim,
+        recorded_at,
+    })
+}
+
+fn generation(c: &Connection) -> rusqlite::Result<i64> {
+    let g: String = c.query_row("SELECT value FROM meta WHERE key = 'generation'", [], |r| {
+        r.get(0)
+    })?;
+    Ok(g.parse().unwrap_or(0))
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn schema_version(&mut self) -> Result<i64> {
+        retry(|| {
+            Ok(self
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        })
+    }
+
+    fn snapshot(&mut self, with_claims: bool) -> Result<Snapshot> {
+        let conn = &mut self.conn;
+        retry(|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let generation = generation(&tx)?;
+            let mut defs = Vec::new();
+            {
+                let mut st = tx.prepare(
+                    "SELECT kind, id, version, body, updated_at FROM definitions ORDER BY pos",
+                )?;
+                let rows = st.query_map([], def_row)?;
+                for r in rows {
+                    defs.push(to_def(r?)?);
+                }
+            }
+            let mut claims = Vec::new();
+            if with_claims {
+                let mut st =
+                    tx.prepare("SELECT seq, body, recorded_at FROM claims ORDER BY seq")?;
+                let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                for r in rows {
+                    claims.push(to_claim(r?)?);
+                }
+            }
+            tx.commit()?;
+            Ok(Snapshot {
+                generation,
+                defs,
+                claims,
+            })
+        })
+    }
+
+    fn definition(&mut self, id: &str) -> Result<Option<DefRecord>> {
+        let row = retry(|| {
+            Ok(self
+                .conn
+                .query_row(
+                    "SELECT kind, id, version, body, updated_at FROM definitions WHERE id = ?1",
+                    [id],
+                    def_row,
+                )
+                .optional()?)
+        })?;
+        row.map(to_def).transpose()
+    }
+
+    fn history(&mut self, id: &str) -> Result<Vec<DefRecord>> {
+        let rows = retry(|| {
+            let mut st = self.conn.prepare(
+                "SELECT kind, id, version, body, updated_at FROM definition_history
+                 WHERE id = ?1 ORDER BY version",
+            )?;
+            let rows = st.query_map([id], def_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })?;
+        rows.into_iter().map(to_def).collect()
+    }
+
+    fn claim(&mut self, id: &str) -> Result<Option<ClaimRecord>> {
+        let row = retry(|| {
+            Ok(self
+                .conn
+                .query_row(
+                    "SELECT seq, body, recorded_at FROM claims WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?)
+        })?;
+        row.map(to_claim).transpose()
+    }
+
+    fn claim_count(&mut self) -> Result<i64> {
+        retry(|| {
+            Ok(self
+                .conn
+                .query_row("SELECT count(*) FROM claims", [], |r| r.get(0))?)
+        })
+    }
+
+    fn apply(&mut self, batch: &Batch) -> Result<Applied> {
+        let claim_rows = crate::ops::claim_rows(&batch.claims)?;
+        let conn = &mut self.conn;
+        retry(|| {
+            let now = crate::now();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut gen_now = generation(&tx)?;
+            if let Some(b) = batch.based_on
+                && b != gen_now
+            {
+                return Err(Attempt::Fail(StoreError::Stale));
+            }
+            let mut out = Applied::default();
+            for d in &batch.defs {
+                let cur: Option<(String, i64)> = tx
+                    .query_row(
+                        "SELECT kind, version FROM definitions WHERE id = ?1",
+                        [&d.id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                let v =
+                    crate::ops::check_expectation(d, cur.as_ref().map(|(k, v)| (k.as_str(), *v)))?;
+                if v == 1 {
+                    let pos: i64 = tx.query_row(
+                        "SELECT coalesce(max(pos), 0) + 1 FROM definitions",
+                        [],
+                        |r| r.get(0),
+                    )?;
+                    tx.execute(
+                        "INSERT INTO definitions (id, kind, pos, version, body, updated_at)
+                         VALUES (?1, ?2, ?3, 1, ?4, ?5)",
+                        params![d.id, d.kind.as_str(), pos, d.body, now],
+                    )?;
+                } else {
+                    tx.execute(
+                        "INSERT INTO definition_history (id, kind, version, body, updated_at, replaced_at)
+                         SELECT id, kind, version, body, updated_at, ?2 FROM definitions WHERE id = ?1",
+                        params![d.id, now],
+                    )?;
+                    tx.execute(
+                        "UPDATE definitions SET version = ?2, body = ?3, updated_at = ?4 WHERE id = ?1",
+                        params![d.id, v, d.body, now],
+                    )?;
+                }
+                out.defs.push((d.id.clone(), v));
+            }
+            if !batch.defs.is_empty() {
+                gen_now += 1;
+                tx.execute(
+                    "UPDATE meta SET value = ?1 WHERE key = 'generation'",
+                    [gen_now.to_string()],
+                )?;
+            }
+            {
+                let mut exists = tx.prepare_cached("SELECT 1 FROM claims WHERE id = ?1")?;
+                let mut ins = tx.prepare_cached(
+                    "INSERT INTO claims (id, about, asserts, valid_start, valid_end, known, corrects, body, recorded_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )?;
+                for c in &claim_rows {
+                    if exists.exists([&c.id])? {
+                        return Err(Attempt::Fail(StoreError::Conflict(format!(
+                            "a claim with id `{}` is already in the store; claims are never replaced, so give the new claim another id (to correct it, add a claim with `supersedes = \"{}\"`)",
+                            c.id, c.id
+                        ))));
+                    }
+                    ins.execute(params![
+                        c.id,
+                        c.about,
+                        c.asserts,
+                        c.valid_start,
+                        c.valid_end,
+                        c.known,
+                        c.corrects,
+                        c.body,
+                        now
+                    ])?;
+                    out.claims.push((c.id.clone(), tx.last_insert_rowid()));
+                }
+            }
+            tx.commit()?;
+            out.generation = gen_now;
+            Ok(out)
+        })
+    }
+
+    fn check_integrity(&mut self) -> Result<Vec<String>> {
+        let mut problems: Vec<String> = retry(|| {
+            let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })?
+        .into_iter()
+        .filter(|r| r != "ok")
+        .collect();
+        problems.extend(crate::ops::check_rows(self)?);
+        Ok(problems)
+    }
+}

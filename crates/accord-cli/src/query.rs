@@ -7,9 +7,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use accord_engine::{
-    BasisView, ClaimView, Engine, ItemReport, Node, Reported, Side, WhatIf,
-};
+use accord_engine::{BasisView, ClaimView, Engine, ItemReport, Node, Reported, Side, WhatIf};
 use accord_lang::Truth;
 use accord_model::{Asserts, Claim, Decimal, FuzzyDate};
 use clap::Args;
@@ -206,7 +204,11 @@ fn claim_line(c: &ClaimView) -> String {
     if c.hypothetical {
         let _ = write!(s, " — hypothetical (what-if)");
     } else {
-        if let Some(sp) = c.speaker.as_ref().filter(|sp| Some(*sp) != c.source.outlet.as_ref()) {
+        if let Some(sp) = c
+            .speaker
+            .as_ref()
+            .filter(|sp| Some(*sp) != c.source.outlet.as_ref())
+        {
             let _ = write!(s, " — {sp}");
             if let Some(r) = &c.role {
                 let _ = write!(s, " ({r})");
@@ -391,7 +393,11 @@ pub fn status(a: StatusArgs) -> ExitCode {
                 s,
                 "  (full explanation: accord why {} --at {d}{})\n",
                 r.id,
-                if d == k { String::new() } else { format!(" --known-at {k}") }
+                if d == k {
+                    String::new()
+                } else {
+                    format!(" --known-at {k}")
+                }
             );
         }
     }
@@ -494,7 +500,10 @@ pub fn timeline(a: TimelineArgs) -> ExitCode {
                     let _ = writeln!(s, "            ← {}: {}", claim.about, claim_line(claim));
                 }
                 accord_engine::Cause::Record { item, field, date } => {
-                    let _ = writeln!(s, "            ← the dataset records `{item}.{field} = {date}`");
+                    let _ = writeln!(
+                        s,
+                        "            ← the dataset records `{item}.{field} = {date}`"
+                    );
                 }
             }
         }
@@ -532,9 +541,15 @@ struct ClaimFile {
     claim: Vec<FileClaim>,
 }
 
-fn read_claims_file(path: &PathBuf, next: &mut usize, d: Date, k: Date) -> Result<Vec<Claim>, String> {
+fn read_claims_file(
+    path: &PathBuf,
+    next: &mut usize,
+    d: Date,
+    k: Date,
+) -> Result<Vec<Claim>, String> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("could not read --claims `{shown}`: {e}"))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("could not read --claims `{shown}`: {e}"))?;
     let ext = path.extension().and_then(|x| x.to_str()).unwrap_or("");
     let raw: Vec<FileClaim> = match ext {
         "jsonl" | "json" => {
@@ -543,9 +558,10 @@ fn read_claims_file(path: &PathBuf, next: &mut usize, d: Date, k: Date) -> Resul
                 if line.trim().is_empty() {
                     continue;
                 }
-                v.push(serde_json::from_str(line).map_err(|e| {
-                    format!("--claims `{shown}` line {}: {e}", i + 1)
-                })?);
+                v.push(
+                    serde_json::from_str(line)
+                        .map_err(|e| format!("--claims `{shown}` line {}: {e}", i + 1))?,
+                );
             }
             v
         }
@@ -611,7 +627,11 @@ fn whatif_text(name: &str, w: &WhatIf) -> String {
             },
             (a, _) => format!("{a:?}").to_lowercase(),
         };
-        let _ = writeln!(s, "  {:<10} {} {what} (valid {}, known {})", h.id, h.about, h.valid, h.known);
+        let _ = writeln!(
+            s,
+            "  {:<10} {} {what} (valid {}, known {})",
+            h.id, h.about, h.valid, h.known
+        );
     }
     if w.changes.is_empty() {
         let _ = writeln!(s, "\nNothing changes.");
@@ -638,7 +658,10 @@ fn whatif_text(name: &str, w: &WhatIf) -> String {
             }
         }
     }
-    let _ = writeln!(s, "\n(The real state is unchanged: these claims are not stored.)");
+    let _ = writeln!(
+        s,
+        "\n(The real state is unchanged: these claims are not stored.)"
+    );
     s
 }
 
@@ -648,7 +671,9 @@ pub fn whatif(a: WhatifArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     if a.claims.is_empty() && a.file.is_none() {
-        return fail("give at least one --claim 'ID status=VALUE' (or 'ID met', 'ID missed', 'ID progress=LEVEL by=PARTY'), or --claims FILE");
+        return fail(
+            "give at least one --claim 'ID status=VALUE' (or 'ID met', 'ID missed', 'ID progress=LEVEL by=PARTY'), or --claims FILE",
+        );
     }
     let (mut e, name) = match setup(&a.data) {
         Ok(x) => x,
@@ -765,7 +790,11 @@ pub fn exposure(a: ExposureArgs) -> ExitCode {
         {
             for dd in &p.deductions {
                 let verb = if dd.applied { "less" } else { "not less" };
-                let note = dd.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
+                let note = dd
+                    .note
+                    .as_deref()
+                    .map(|n| format!(" — {n}"))
+                    .unwrap_or_default();
                 if dd.reason == "floor" {
                     let _ = writeln!(s, "      {note}");
                 } else {
@@ -781,13 +810,22 @@ pub fn exposure(a: ExposureArgs) -> ExitCode {
             let _ = writeln!(s, "      counts {}", money(c, &m.currency));
         }
         for t in p.ties.iter().filter(|t| t.exposes) {
-            let via = t.via.as_deref().map(|v| format!(" (through {v})")).unwrap_or_default();
+            let via = t
+                .via
+                .as_deref()
+                .map(|v| format!(" (through {v})"))
+                .unwrap_or_default();
             let risk = t
                 .at_risk
                 .as_ref()
                 .map(|r| format!(", AT RISK via {}", r.join(" → ")))
                 .unwrap_or_default();
-            let _ = writeln!(s, "      tied to {}{via}: {}{risk}", t.item, op_badge(t.operative));
+            let _ = writeln!(
+                s,
+                "      tied to {}{via}: {}{risk}",
+                t.item,
+                op_badge(t.operative)
+            );
         }
         if !matches!(p.status, Reported::None) {
             let _ = writeln!(s, "      own status: {}", reported_badge(&p.status));
@@ -803,7 +841,11 @@ pub fn exposure(a: ExposureArgs) -> ExitCode {
         );
     }
     for q in &x.quantities {
-        let _ = writeln!(s, "  {} {} (not money; not added to the totals)", q.amount, q.unit);
+        let _ = writeln!(
+            s,
+            "  {} {} (not money; not added to the totals)",
+            q.amount, q.unit
+        );
     }
     if !x.not_exposed.is_empty() {
         let _ = writeln!(s, "\nNot exposed: {}", x.not_exposed.join(", "));

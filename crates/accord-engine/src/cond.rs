@@ -164,7 +164,9 @@ pub(crate) fn substitute(pred: &Expr, member: &str) -> Expr {
             rhs: Box::new(pred.clone()),
         },
         ExprKind::Not(inner) => ExprKind::Not(Box::new(substitute(inner, member))),
-        ExprKind::And(items) => ExprKind::And(items.iter().map(|i| substitute(i, member)).collect()),
+        ExprKind::And(items) => {
+            ExprKind::And(items.iter().map(|i| substitute(i, member)).collect())
+        }
         ExprKind::Or(items) => ExprKind::Or(items.iter().map(|i| substitute(i, member)).collect()),
         ExprKind::Compare { op, lhs, rhs } => ExprKind::Compare {
             op: op.clone(),

@@ -123,10 +123,7 @@ pub(crate) fn withdrawn(m: &Model, c: ClaimIx, k: Date) -> bool {
         let mut pushed = None;
         while let Some(&r) = cands.and_then(|v| v.get(i)) {
             i += 1;
-            if m
-                .claim(r)
-                .is_some_and(|s| !s.in_cycle && s.known <= k)
-            {
+            if m.claim(r).is_some_and(|s| !s.in_cycle && s.known <= k) {
                 pushed = Some(r);
                 break;
             }
@@ -270,10 +267,11 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
             None => out.counted.push(c),
         }
     }
-    out.counted.sort_by(|a, b| match (m.claim(*a), m.claim(*b)) {
-        (Some(x), Some(y)) => pick_cmp(y, x),
-        _ => Ordering::Equal,
-    });
+    out.counted
+        .sort_by(|a, b| match (m.claim(*a), m.claim(*b)) {
+            (Some(x), Some(y)) => pick_cmp(y, x),
+            _ => Ordering::Equal,
+        });
     out
 }
 
@@ -381,7 +379,13 @@ pub(crate) enum Explicit {
     Contested,
 }
 
-pub(crate) fn explicit_progress(m: &Model, x: Ix, by: Option<&str>, d: Date, k: Date) -> (Explicit, Picked) {
+pub(crate) fn explicit_progress(
+    m: &Model,
+    x: Ix,
+    by: Option<&str>,
+    d: Date,
+    k: Date,
+) -> (Explicit, Picked) {
     let p = pick(m, x, d, k, Ask::Progress(by));
     if p.counted.is_empty() {
         let e = match p.record {
@@ -478,7 +482,11 @@ pub(crate) fn progress_for(
 
 fn progress_pair(m: &Model, rep: &[Rep], p: PairIx, d: Date, k: Date) -> Option<Level> {
     let (x, by) = m.pairs.get(p as usize)?;
-    let set = m.pair_sets.get(p as usize).map(Vec::as_slice).unwrap_or(&[]);
+    let set = m
+        .pair_sets
+        .get(p as usize)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     progress_for(m, rep, *x, by.as_deref(), set, d, k)
 }
 
@@ -540,7 +548,9 @@ pub(crate) fn op_eval(m: &Model, s: &Snapshot, x: Ix, get: &dyn Fn(Ix) -> Truth)
         t = t.and(standing(m, rep, x));
     }
     for li in m.cond_links.get(xi).into_iter().flatten() {
-        let Some(l) = m.links.get(*li as usize) else { continue };
+        let Some(l) = m.links.get(*li as usize) else {
+            continue;
+        };
         let mut v = get(l.to);
         if let Some(c) = &l.cond {
             v = (!cond::eval(&c.cond, &env)).or(v);
@@ -562,7 +572,9 @@ pub(crate) fn solve_scc(m: &Model, s: &mut Snapshot, si: usize) -> Vec<Ix> {
     let new: Vec<Op> = if trivial {
         let x = members[0];
         let ops = &s.op;
-        let t = op_eval(m, s, x, &|y| ops.get(y as usize).map_or(Truth::Unknown, |o| o.t));
+        let t = op_eval(m, s, x, &|y| {
+            ops.get(y as usize).map_or(Truth::Unknown, |o| o.t)
+        });
         vec![Op {
             t,
             flag: Flag::None,
@@ -643,8 +655,7 @@ fn solve_loop(m: &Model, s: &Snapshot, si: usize, members: &[Ix]) -> Vec<Op> {
         cands.into_iter().find(|p| {
             differ.iter().all(|x| {
                 x == p
-                    || m
-                        .packages_of
+                    || m.packages_of
                         .get(*x as usize)
                         .is_some_and(|ps| ps.contains(p))
             })
@@ -716,9 +727,9 @@ fn compute_dist(m: &Model, s: &Snapshot) -> Vec<u32> {
     let n = m.items.len();
     let mut dist = vec![NO_PATH; n];
     let mut queue = std::collections::VecDeque::new();
-    for y in 0..n {
+    for (y, slot) in dist.iter_mut().enumerate() {
         if trouble(m, s, y as Ix) {
-            dist[y] = 0;
+            *slot = 0;
             queue.push_back(y as Ix);
         }
     }

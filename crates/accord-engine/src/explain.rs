@@ -6,8 +6,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::derive::{
-    self, Basis, Explicit, Picked, Rec, RepVal, Snapshot, count_met, explicit_progress,
-    level_of, met_of, pick,
+    self, Basis, Explicit, Picked, Rec, RepVal, Snapshot, count_met, explicit_progress, level_of,
+    met_of, pick,
 };
 use crate::model::{ClaimIx, Edge, EdgeKind, Ix, Model};
 use crate::{Derived, Engine, EngineError, Loop, Reported, loop_of, reported_of};
@@ -426,9 +426,10 @@ fn status_node(m: &Model, s: &Snapshot, x: Ix, text: String) -> Node {
         Some(BasisView::Claim { claim }) | Some(BasisView::Hypothesis { claim }) => {
             node.claims.push(claim.clone());
         }
-        Some(BasisView::Record { field, date }) => node
-            .children
-            .push(Node::new(format!("the dataset records `{field} = {date}`"), "")),
+        Some(BasisView::Record { field, date }) => node.children.push(Node::new(
+            format!("the dataset records `{field} = {date}`"),
+            "",
+        )),
         Some(BasisView::Default) => node.children.push(Node::new(
             "no claim says it is met, missed or anything else: open by default",
             "",
@@ -514,10 +515,8 @@ fn progress_node(m: &Model, s: &Snapshot, x: Ix, by: Option<&str>, text: String)
         if let Explicit::Level(l, true) = explicit {
             summary.push_str(&format!("; overridden by a hypothetical claim: {l}"));
         }
-        node.children.push(Node::new(
-            summary,
-            level_of(m, met, set.len()).to_string(),
-        ));
+        node.children
+            .push(Node::new(summary, level_of(m, met, set.len()).to_string()));
         let mut open = Vec::new();
         let mut done = Vec::new();
         for c in &set {
@@ -542,10 +541,13 @@ fn progress_node(m: &Model, s: &Snapshot, x: Ix, by: Option<&str>, text: String)
     let explicit_claims: Vec<ClaimView> = picked
         .counted
         .iter()
-        .chain(match picked.record {
-            Some((Rec::Hypo(c), _)) => Some(c),
-            _ => None,
-        }.iter())
+        .chain(
+            match picked.record {
+                Some((Rec::Hypo(c), _)) => Some(c),
+                _ => None,
+            }
+            .iter(),
+        )
         .filter_map(|c| claim_view(m, *c))
         .collect();
     if !explicit_claims.is_empty() {
@@ -565,7 +567,10 @@ fn progress_node(m: &Model, s: &Snapshot, x: Ix, by: Option<&str>, text: String)
                     l.to_string(),
                 )
             }
-            Explicit::Contested => ("reported progress: sources disagree".into(), "unknown".into()),
+            Explicit::Contested => (
+                "reported progress: sources disagree".into(),
+                "unknown".into(),
+            ),
             Explicit::None => ("reported progress".into(), String::new()),
         };
         let mut n = Node::new(text, value);
@@ -585,7 +590,10 @@ fn augment(m: &Model, s: &Snapshot, t: &accord_lang::Trace) -> Node {
     let ExprKind::Call { func, args } = &e.kind else {
         return node;
     };
-    let first = args.iter().find(|a| a.name.is_none()).and_then(|a| a.value.as_name());
+    let first = args
+        .iter()
+        .find(|a| a.name.is_none())
+        .and_then(|a| a.value.as_name());
     let by = args
         .iter()
         .find(|a| a.name.as_ref().is_some_and(|n| n.name == "by"))
@@ -608,10 +616,8 @@ fn augment(m: &Model, s: &Snapshot, t: &accord_lang::Trace) -> Node {
                 node.children.push(Node::new(r, ""));
             }
             if node.children.is_empty() {
-                node.children.push(Node::new(
-                    format!("see `accord why {}`", id_of(m, x)),
-                    "",
-                ));
+                node.children
+                    .push(Node::new(format!("see `accord why {}`", id_of(m, x)), ""));
             }
         }
         _ => {}
@@ -697,7 +703,9 @@ pub(crate) fn conjuncts(m: &Model, s: &Snapshot, x: Ix) -> Vec<Node> {
         out.push(n);
     }
     for li in m.cond_links.get(xi).into_iter().flatten() {
-        let Some(l) = m.links.get(*li as usize) else { continue };
+        let Some(l) = m.links.get(*li as usize) else {
+            continue;
+        };
         let to = l.to;
         let op = s.op.get(to as usize).map_or(Truth::Unknown, |o| o.t);
         let mut value = op;
@@ -710,7 +718,10 @@ pub(crate) fn conjuncts(m: &Model, s: &Snapshot, x: Ix) -> Vec<Node> {
         {
             let ev = accord_lang::evaluate(expr, &LangView { m, s });
             value = (!ev.value).or(op);
-            let mut cn = Node::new(format!("the link bites when: {}", c.text), ev.value.as_str());
+            let mut cn = Node::new(
+                format!("the link bites when: {}", c.text),
+                ev.value.as_str(),
+            );
             cn.children = ev.trace.children.iter().map(|t| augment(m, s, t)).collect();
             n.children.push(cn);
         }
@@ -724,7 +735,10 @@ pub(crate) fn conjuncts(m: &Model, s: &Snapshot, x: Ix) -> Vec<Node> {
     }
     for mem in m.members.get(xi).into_iter().flatten() {
         let op = s.op.get(*mem as usize).map_or(Truth::Unknown, |o| o.t);
-        let mut n = Node::new(format!("member `{}` operative", id_of(m, *mem)), truth_word(op));
+        let mut n = Node::new(
+            format!("member `{}` operative", id_of(m, *mem)),
+            truth_word(op),
+        );
         for r in reasons(m, s, *mem) {
             n.children.push(Node::new(r, ""));
         }
@@ -777,7 +791,9 @@ pub(crate) fn reasons(m: &Model, s: &Snapshot, x: Ix) -> Vec<String> {
         let _ = kind;
     }
     for li in m.cond_links.get(xi).into_iter().flatten() {
-        let Some(l) = m.links.get(*li as usize) else { continue };
+        let Some(l) = m.links.get(*li as usize) else {
+            continue;
+        };
         let op = s.op.get(l.to as usize).map_or(Truth::Unknown, |o| o.t);
         if op != Truth::True {
             out.push(format!(
@@ -874,17 +890,22 @@ pub(crate) fn why(m: &Model, s: &Snapshot, x: Ix) -> Why {
         opn.children.push(Node::new(loop_text(l), ""));
     }
     root.children.push(opn);
-    root.children.push(status_node(m, s, x, "reported status".into()));
-    let mut risk = Node::new(
-        "at risk",
-        if item.at_risk.is_some() { "yes" } else { "no" },
-    );
+    root.children
+        .push(status_node(m, s, x, "reported status".into()));
+    let mut risk = Node::new("at risk", if item.at_risk.is_some() { "yes" } else { "no" });
     if let Some(r) = &item.at_risk {
         for step in &r.path {
-            risk.children
-                .push(Node::new(format!("{} → {}: {}", step.from, step.to, step.via), ""));
+            risk.children.push(Node::new(
+                format!("{} → {}: {}", step.from, step.to, step.via),
+                "",
+            ));
         }
-        let mut end = status_node(m, s, m.item_ix(&r.item).unwrap_or(x), format!("{}: {}", r.item, r.trouble));
+        let mut end = status_node(
+            m,
+            s,
+            m.item_ix(&r.item).unwrap_or(x),
+            format!("{}: {}", r.item, r.trouble),
+        );
         end.value = r.trouble.clone();
         risk.children.push(end);
     }

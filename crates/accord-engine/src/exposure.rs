@@ -148,7 +148,7 @@ pub(crate) fn counted(m: &Model, x: Ix) -> (Option<Decimal>, Vec<Deduction>) {
                 "in {}, not {}: not deducted",
                 qm.currency, money.currency
             ));
-        } else if reason == "overlap" && q.overlaps.iter().any(|o| *o == p.id) {
+        } else if reason == "overlap" && q.overlaps.contains(&p.id) {
             // Both list each other: only the larger deducts the smaller.
             let mine = (money.amount, p.id.as_str());
             let theirs = (qm.amount, q.id.as_str());
@@ -241,7 +241,11 @@ pub(crate) fn exposure(m: &Model, s: &Snapshot, filter: &[Ix]) -> Exposure {
             counted: count,
             deductions,
             ties,
-            status: reported_of(s.rep.get(x as usize).map_or(crate::derive::RepVal::None, |r| r.val)),
+            status: reported_of(
+                s.rep
+                    .get(x as usize)
+                    .map_or(crate::derive::RepVal::None, |r| r.val),
+            ),
         });
     }
     Exposure {

@@ -28,8 +28,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 pub use explain::{
-    BasisView, ClaimView, ContestedItem, ItemReport, Node, RiskReport, RiskStep, Side,
-    SourceView, StatusReport, Why,
+    BasisView, ClaimView, ContestedItem, ItemReport, Node, RiskReport, RiskStep, Side, SourceView,
+    StatusReport, Why,
 };
 pub use exposure::{Deduction, ExposedPledge, Exposure, QuantityTotal, Tie, Total};
 pub use timeline::{Cause, Change, Timeline, TimelineEntry};
@@ -85,9 +85,13 @@ impl std::error::Error for EngineError {}
 pub enum Reported {
     /// No claim or record says anything about it.
     None,
-    Status { status: Status },
+    Status {
+        status: Status,
+    },
     /// Sources disagree (§2 of docs/semantics.md): the canonical status of each side.
-    Contested { sides: Vec<Status> },
+    Contested {
+        sides: Vec<Status>,
+    },
 }
 
 impl fmt::Display for Reported {
@@ -108,7 +112,10 @@ impl fmt::Display for Reported {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Loop {
     /// The members hold together as a package.
-    Package { package: String, members: Vec<String> },
+    Package {
+        package: String,
+        members: Vec<String>,
+    },
     /// The members hold only by supporting each other: indeterminate.
     SelfSupportingLoop { members: Vec<String> },
     /// The loop's conditions do not settle (negation inside a loop): indeterminate.
@@ -351,11 +358,7 @@ impl<'a> Derived<'a> {
             .pairs
             .iter()
             .zip(&self.s.progress)
-            .filter_map(|((x, by), l)| {
-                self.m
-                    .item(*x)
-                    .map(|d| (d.id.clone(), by.clone(), *l))
-            })
+            .filter_map(|((x, by), l)| self.m.item(*x).map(|d| (d.id.clone(), by.clone(), *l)))
             .collect()
     }
 

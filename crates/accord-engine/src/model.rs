@@ -5,9 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use accord_lang::{Function, Level};
-use accord_model::{
-    Claim, Dataset, Entry, Id, ItemKind, LinkKind, SourceKind, Status, Vocabulary,
-};
+use accord_model::{Claim, Dataset, Entry, Id, ItemKind, LinkKind, SourceKind, Status, Vocabulary};
 use jiff::civil::Date;
 
 use crate::cond::{self, Cond, PairIx, Reads};
@@ -356,7 +354,9 @@ impl Model {
         let mut index = HashMap::new();
         let mut records = Vec::new();
         for (id, kind) in ds.items() {
-            let Some(entry) = ds.lookup(&id) else { continue };
+            let Some(entry) = ds.lookup(&id) else {
+                continue;
+            };
             if index.contains_key(&id) {
                 continue;
             }
@@ -415,7 +415,11 @@ impl Model {
         for (ix, def) in items.clone().iter().enumerate() {
             match def.entry {
                 Entry::Commitment(i, _) => {
-                    let ins = ds.instruments.get(i).and_then(|x| index.get(&x.id)).copied();
+                    let ins = ds
+                        .instruments
+                        .get(i)
+                        .and_then(|x| index.get(&x.id))
+                        .copied();
                     if let Some(d) = items.get_mut(ix) {
                         d.instrument = ins;
                     }
@@ -552,7 +556,9 @@ impl Model {
             let mut edges = Vec::new();
             if let Some(CondDef { expr: Some(e), .. }) = &conds[x] {
                 for r in accord_lang::references(e) {
-                    let Some(&y) = index.get(&r.item) else { continue };
+                    let Some(&y) = index.get(&r.item) else {
+                        continue;
+                    };
                     edges.push(Edge {
                         to: y,
                         kind: EdgeKind::Condition,
@@ -752,7 +758,11 @@ impl Model {
     }
 
     /// Stores a claim. Returns its index, or why it cannot be used.
-    pub(crate) fn insert_claim(&mut self, claim: Claim, hypo: bool) -> Result<ClaimIx, crate::EngineError> {
+    pub(crate) fn insert_claim(
+        &mut self,
+        claim: Claim,
+        hypo: bool,
+    ) -> Result<ClaimIx, crate::EngineError> {
         if self.claim_index.contains_key(&claim.id) {
             return Err(crate::EngineError::DuplicateClaim(claim.id));
         }

@@ -24,9 +24,15 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Cause {
-    Claim { claim: ClaimView },
+    Claim {
+        claim: Box<ClaimView>,
+    },
     /// A date in the dataset's definition of an item.
-    Record { item: String, field: String, date: Date },
+    Record {
+        item: String,
+        field: String,
+        date: Date,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -153,7 +159,7 @@ pub(crate) fn timeline(m: &Model, x: Ix) -> Timeline {
         }
         for d in ds {
             days.insert(d);
-            if let Some(n) = d.tomorrow().ok() {
+            if let Ok(n) = d.tomorrow() {
                 days.insert(n);
             }
         }
@@ -188,10 +194,10 @@ pub(crate) fn timeline(m: &Model, x: Ix) -> Timeline {
                     if sc.hypo {
                         continue;
                     }
-                    let starts = sc.start.max(sc.known) == day
-                        || (sc.corrects.is_some() && sc.known == day);
+                    let starts =
+                        sc.start.max(sc.known) == day || (sc.corrects.is_some() && sc.known == day);
                     if starts && let Some(v) = claim_view(m, *c) {
-                        because.push((*y == x, Cause::Claim { claim: v }));
+                        because.push((*y == x, Cause::Claim { claim: Box::new(v) }));
                     }
                 }
                 for r in m.records.get(yi).into_iter().flatten() {

@@ -299,7 +299,12 @@ fn diff_nodes(a: &Node, b: &Node, depth: usize, out: &mut Vec<String>) {
 impl Engine {
     /// Applies hypothetical claims at `(d, k)`, returns the difference, and takes them away
     /// again: the engine's real state is unchanged afterwards.
-    pub fn what_if(&mut self, hypotheses: Vec<Claim>, d: Date, k: Date) -> Result<WhatIf, EngineError> {
+    pub fn what_if(
+        &mut self,
+        hypotheses: Vec<Claim>,
+        d: Date,
+        k: Date,
+    ) -> Result<WhatIf, EngineError> {
         let i = self.view(d, k);
         let before = self.views[i].clone();
         let mut added: Vec<String> = Vec::new();

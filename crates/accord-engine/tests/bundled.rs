@@ -34,7 +34,9 @@ fn tpd_is_not_operative_on_2025_12_17_and_why_names_the_open_uk_commitments() {
     let r = e.report("tpd", d, d).unwrap();
     assert_eq!(r.operative, Truth::False);
     assert!(
-        r.reasons.iter().any(|x| x.contains("progress(epd, by: uk)")),
+        r.reasons
+            .iter()
+            .any(|x| x.contains("progress(epd, by: uk)")),
         "{:?}",
         r.reasons
     );
@@ -49,7 +51,10 @@ fn tpd_is_not_operative_on_2025_12_17_and_why_names_the_open_uk_commitments() {
         "epd_steel.uk_supply_chain_requirements",
         "epd_pharma.uk_net_price",
     ] {
-        assert!(all.contains(&format!("{c} (uk)")), "{c} missing from:\n{all}");
+        assert!(
+            all.contains(&format!("{c} (uk)")),
+            "{c} missing from:\n{all}"
+        );
     }
     // ... with the claims behind it (the FT report on non-tariff barriers).
     assert!(all.contains("commitments not met = "), "{all}");
@@ -58,7 +63,10 @@ fn tpd_is_not_operative_on_2025_12_17_and_why_names_the_open_uk_commitments() {
         .skip_while(|l| !l.starts_with("epd.uk_non_tariff_barriers (uk)"))
         .nth(1)
         .unwrap_or("");
-    assert!(ntb.starts_with("claim "), "no claim under the non-tariff-barrier commitment:\n{all}");
+    assert!(
+        ntb.starts_with("claim "),
+        "no claim under the non-tariff-barrier commitment:\n{all}"
+    );
 }
 
 #[test]
@@ -76,10 +84,18 @@ fn tech_track_is_contested_on_2025_12_17_with_both_sides_sourced() {
         .iter()
         .find(|s| s.status.is_negative())
         .unwrap();
-    let pos = r.status.sides.iter().find(|s| s.status == Status::Active).unwrap();
+    let pos = r
+        .status
+        .sides
+        .iter()
+        .find(|s| s.status == Status::Active)
+        .unwrap();
     assert!(!neg.claims.is_empty() && !pos.claims.is_empty());
     for c in neg.claims.iter().chain(&pos.claims) {
-        assert!(c.source.title.is_some() && c.source.published.is_some(), "{c:?}");
+        assert!(
+            c.source.title.is_some() && c.source.published.is_some(),
+            "{c:?}"
+        );
     }
     // Downing Street's "active conversations" is on the active side.
     assert!(
@@ -121,7 +137,11 @@ fn what_if_the_uk_meets_its_epd_commitments_the_tpd_becomes_operative() {
         accord_engine::parse_claim_spec(&e, "commitments(epd, by: uk) met", &mut n, d, d).unwrap();
     assert!(hyps.len() >= 4);
     let w = e.what_if(hyps, d, d).unwrap();
-    let tpd = w.changes.iter().find(|c| c.id == "tpd").expect("tpd changes");
+    let tpd = w
+        .changes
+        .iter()
+        .find(|c| c.id == "tpd")
+        .expect("tpd changes");
     assert_eq!(tpd.before.operative, Truth::False);
     assert_eq!(tpd.after.operative, Truth::True);
     assert!(
@@ -149,8 +169,16 @@ fn exposure_of_pledges_tied_to_the_tpd_counts_overlaps_once() {
     // The £31bn package and its members are counted once, not £31bn + £22bn + £5bn + ….
     assert_eq!(gbp.amount, Decimal::from(31_000_000_000u64));
     assert!(gbp.gross > gbp.amount);
-    let pkg = x.exposed.iter().find(|p| p.id == "pledge_tech_package").unwrap();
-    assert!(pkg.deductions.iter().any(|d| d.pledge == "pledge_microsoft" && d.applied));
+    let pkg = x
+        .exposed
+        .iter()
+        .find(|p| p.id == "pledge_tech_package")
+        .unwrap();
+    assert!(
+        pkg.deductions
+            .iter()
+            .any(|d| d.pledge == "pledge_microsoft" && d.applied)
+    );
 }
 
 #[test]
@@ -158,7 +186,10 @@ fn steel_timeline_runs_from_may_to_december_2025() {
     let e = engine();
     let t = e.timeline("epd_steel").unwrap();
     let dates: Vec<Date> = t.entries.iter().map(|x| x.date).collect();
-    assert!(dates.first().is_some_and(|d| *d <= day("2025-05-31")), "{dates:?}");
+    assert!(
+        dates.first().is_some_and(|d| *d <= day("2025-05-31")),
+        "{dates:?}"
+    );
     assert!(dates.iter().any(|d| *d >= day("2025-12-01")), "{dates:?}");
     let statuses: Vec<String> = t
         .entries

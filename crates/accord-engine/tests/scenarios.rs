@@ -67,7 +67,11 @@ fn status_text(r: &Reported) -> String {
         Reported::Status { status } => status.name().into(),
         Reported::Contested { sides } => format!(
             "contested: {}",
-            sides.iter().map(|s| s.name()).collect::<Vec<_>>().join(" | ")
+            sides
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(" | ")
         ),
     }
 }
@@ -83,9 +87,17 @@ fn loop_text(l: &Option<Loop>) -> String {
 
 fn load(path: &Path) -> (Table, accord_model::Dataset) {
     let src = std::fs::read_to_string(path).unwrap();
-    let mut table: Table = src.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut table: Table = src
+        .parse()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut meta = Table::new();
-    for key in ["scenario", "expect", "expect_whatif", "expect_exposure", "expect_timeline"] {
+    for key in [
+        "scenario",
+        "expect",
+        "expect_whatif",
+        "expect_exposure",
+        "expect_timeline",
+    ] {
         if let Some(v) = table.remove(key) {
             meta.insert(key.into(), v);
         }
@@ -106,20 +118,32 @@ fn load(path: &Path) -> (Table, accord_model::Dataset) {
         },
     ];
     let loaded = accord_dataset::load_files(files);
-    let ds = loaded
-        .into_result()
-        .unwrap_or_else(|d| panic!("{}: the scenario's dataset is invalid:\n{d}", path.display()));
+    let ds = loaded.into_result().unwrap_or_else(|d| {
+        panic!(
+            "{}: the scenario's dataset is invalid:\n{d}",
+            path.display()
+        )
+    });
     (meta, ds)
 }
 
-fn check_state(name: &str, s: &Summary, e: &Table, engine: &mut Engine, d: Date, k: Date) -> Vec<String> {
+fn check_state(
+    name: &str,
+    s: &Summary,
+    e: &Table,
+    engine: &mut Engine,
+    d: Date,
+    k: Date,
+) -> Vec<String> {
     let mut fails = Vec::new();
     let item = s.id.as_str();
     let mut want = |key: &str, got: String| {
         if let Some(v) = e.get(key) {
             let v = text(v);
             if v != got {
-                fails.push(format!("{name}: {item} {key} at {d} (known {k}): expected `{v}`, got `{got}`"));
+                fails.push(format!(
+                    "{name}: {item} {key} at {d} (known {k}): expected `{v}`, got `{got}`"
+                ));
             }
         }
     };
@@ -143,7 +167,10 @@ fn check_state(name: &str, s: &Summary, e: &Table, engine: &mut Engine, d: Date,
             .progress(of, by)
             .map_or("unknown".into(), |l| l.to_string());
         if got != level.trim() {
-            fails.push(format!("{name}: progress({of}, by {by:?}) at {d}: expected `{}`, got `{got}`", level.trim()));
+            fails.push(format!(
+                "{name}: progress({of}, by {by:?}) at {d}: expected `{}`, got `{got}`",
+                level.trim()
+            ));
         }
     }
     if let Some(b) = e.get("basis") {
@@ -156,7 +183,10 @@ fn check_state(name: &str, s: &Summary, e: &Table, engine: &mut Engine, d: Date,
             None => "none".into(),
         };
         if got != text(b) {
-            fails.push(format!("{name}: basis of {item}: expected `{}`, got `{got}`", text(b)));
+            fails.push(format!(
+                "{name}: basis of {item}: expected `{}`, got `{got}`",
+                text(b)
+            ));
         }
     }
     fails
@@ -167,12 +197,21 @@ fn run(path: &Path) -> Vec<String> {
     let (meta, ds) = load(path);
     let mut fails = Vec::new();
     let mut engine = Engine::new(&ds);
-    assert!(engine.skipped().is_empty(), "{name}: {:?}", engine.skipped());
+    assert!(
+        engine.skipped().is_empty(),
+        "{name}: {:?}",
+        engine.skipped()
+    );
     // The incremental path: no claims, derive, then the claims one by one.
     let mut empty = ds.clone();
     empty.claims.clear();
     let claims: Vec<Claim> = ds.claims.clone();
-    for e in meta.get("expect").and_then(|v| v.as_array()).into_iter().flatten() {
+    for e in meta
+        .get("expect")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
         let e = e.as_table().unwrap();
         let d = date(e, "at").unwrap();
         let k = date(e, "known_at").unwrap_or(d);
@@ -188,10 +227,23 @@ fn run(path: &Path) -> Vec<String> {
             inc.add_claim(c.clone()).unwrap();
         }
         let fresh = engine.derive_fresh(d, k).view().summaries();
-        assert_eq!(inc.derive_all(d, k).summaries(), fresh, "{name}: incremental != scratch at {d}/{k}");
-        assert_eq!(engine.derive_all(d, k).summaries(), fresh, "{name}: kept != scratch");
+        assert_eq!(
+            inc.derive_all(d, k).summaries(),
+            fresh,
+            "{name}: incremental != scratch at {d}/{k}"
+        );
+        assert_eq!(
+            engine.derive_all(d, k).summaries(),
+            fresh,
+            "{name}: kept != scratch"
+        );
     }
-    for e in meta.get("expect_whatif").and_then(|v| v.as_array()).into_iter().flatten() {
+    for e in meta
+        .get("expect_whatif")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
         let e = e.as_table().unwrap();
         let d = date(e, "at").unwrap();
         let k = date(e, "known_at").unwrap_or(d);
@@ -213,16 +265,27 @@ fn run(path: &Path) -> Vec<String> {
             .collect();
         let want = list(e, "changes");
         if got != want {
-            fails.push(format!("{name}: what-if changes:\n  expected {want:#?}\n  got {got:#?}"));
+            fails.push(format!(
+                "{name}: what-if changes:\n  expected {want:#?}\n  got {got:#?}"
+            ));
         }
         for c in &w.changes {
             if c.reasons.is_empty() {
                 fails.push(format!("{name}: what-if change of {} has no reason", c.id));
             }
         }
-        assert_eq!(engine.derive_all(d, k).summaries(), before, "{name}: what-if left a trace");
+        assert_eq!(
+            engine.derive_all(d, k).summaries(),
+            before,
+            "{name}: what-if left a trace"
+        );
     }
-    for e in meta.get("expect_exposure").and_then(|v| v.as_array()).into_iter().flatten() {
+    for e in meta
+        .get("expect_exposure")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
         let e = e.as_table().unwrap();
         let d = date(e, "at").unwrap();
         let k = date(e, "known_at").unwrap_or(d);
@@ -231,7 +294,10 @@ fn run(path: &Path) -> Vec<String> {
         let x = engine.exposure(&refs, d, k).unwrap();
         let exposed: Vec<String> = x.exposed.iter().map(|p| p.id.clone()).collect();
         if e.contains_key("exposed") && exposed != list(e, "exposed") {
-            fails.push(format!("{name}: exposed: expected {:?}, got {exposed:?}", list(e, "exposed")));
+            fails.push(format!(
+                "{name}: exposed: expected {:?}, got {exposed:?}",
+                list(e, "exposed")
+            ));
         }
         let totals: Vec<String> = x
             .totals
@@ -239,10 +305,18 @@ fn run(path: &Path) -> Vec<String> {
             .map(|t| format!("{} {}", t.currency, t.amount.normalize()))
             .collect();
         if e.contains_key("totals") && totals != list(e, "totals") {
-            fails.push(format!("{name}: totals: expected {:?}, got {totals:?}", list(e, "totals")));
+            fails.push(format!(
+                "{name}: totals: expected {:?}, got {totals:?}",
+                list(e, "totals")
+            ));
         }
     }
-    for e in meta.get("expect_timeline").and_then(|v| v.as_array()).into_iter().flatten() {
+    for e in meta
+        .get("expect_timeline")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
         let e = e.as_table().unwrap();
         let item = text(e.get("item").unwrap());
         let t = engine.timeline(&item).unwrap();
@@ -257,7 +331,9 @@ fn run(path: &Path) -> Vec<String> {
             .collect();
         let want = list(e, "changes");
         if got != want {
-            fails.push(format!("{name}: timeline of {item}:\n  expected {want:#?}\n  got {got:#?}"));
+            fails.push(format!(
+                "{name}: timeline of {item}:\n  expected {want:#?}\n  got {got:#?}"
+            ));
         }
     }
     fails
@@ -272,10 +348,19 @@ fn scenarios() {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 10, "expected the scenario files in {}", dir.display());
+    assert!(
+        paths.len() >= 10,
+        "expected the scenario files in {}",
+        dir.display()
+    );
     let mut fails = Vec::new();
     for p in &paths {
         fails.extend(run(p));
     }
-    assert!(fails.is_empty(), "{} failure(s):\n{}", fails.len(), fails.join("\n"));
+    assert!(
+        fails.is_empty(),
+        "{} failure(s):\n{}",
+        fails.len(),
+        fails.join("\n")
+    );
 }

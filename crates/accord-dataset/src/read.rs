@@ -84,6 +84,9 @@ pub(crate) struct Origin<'a> {
     pub span: Range<usize>,
     /// The entry's value as read (after any repair), with the spans of the file.
     pub value: Spanned<DeValue<'a>>,
+    /// Whether the entry holds a TOML syntax error: then a field it seems to lack may have
+    /// been lost to the error, and checks about absent fields are skipped.
+    pub damaged: bool,
 }
 
 impl Origin<'_> {
@@ -307,6 +310,26 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 /// fields.
 type Missing = Vec<(Range<usize>, Vec<Step>, Vec<String>)>;
 
+/// Unknown fields reported without a suggestion: the index of their diagnostic, the path of
+/// their table, and their name.
+type Unknown = Vec<(usize, Vec<Step>, String)>;
+
+/// Edit distance (insertions, deletions, substitutions) between two short names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = (up + 1).min(row[j] + 1).min(diag + usize::from(ca != *cb));
+            diag = up;
+        }
+    }
+    row[b.len()]
+}
+
 /// Reads one entry, reporting and repairing every problem that stops it from reading.
 fn read_entry<'a, T: DeserializeOwned>(
     cx: &EntryCx<'a, '_>,
@@ -315,7 +338,28 @@ fn read_entry<'a, T: DeserializeOwned>(
 ) -> Option<(T, Origin<'a>)> {
     let id = string_at(item, "id").map(str::to_string);
     let mut missing = Missing::new();
-    let read = repair::<T>(cx, item, sink, &mut missing);
+    let mut unknown = Unknown::new();
+    let read = repair::<T>(cx, item, sink, &mut missing, &mut unknown);
+    // An unknown field that looks like a missing one of the same table is most likely it,
+    // misspelt further than a plain suggestion would reach: say so once.
+    for (at, table, name) in unknown {
+        let Some((_, _, fields)) = missing.iter_mut().find(|(_, t, _)| *t == table) else {
+            continue;
+        };
+        let close = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (edit_distance(&name, f), i))
+            .filter(|(d, i)| *d <= name.len().max(fields[*i].len()) / 2)
+            .min();
+        if let (Some((_, i)), Some(d)) = (close, sink.diags.get_mut(at)) {
+            let field = fields.remove(i);
+            d.help = Some(format!(
+                "did you mean `{field}`? it is required here and missing"
+            ));
+        }
+    }
+    missing.retain(|(_, _, fields)| !fields.is_empty());
     // The fields missing from one table are reported together.
     for (span, table, fields) in missing {
         sink.diags
@@ -334,6 +378,7 @@ fn repair<'a, T: DeserializeOwned>(
     item: &Spanned<DeValue<'a>>,
     sink: &mut Sink<'_>,
     missing: &mut Missing,
+    unknown: &mut Unknown,
 ) -> Option<(T, Origin<'a>)> {
     let mut work = item.clone();
     // Paths whose problem has been reported and whose value was dropped or replaced.
@@ -348,6 +393,7 @@ fn repair<'a, T: DeserializeOwned>(
                         file: cx.file,
                         span: item.span(),
                         value: work,
+                        damaged: cx.damaged,
                     },
                 ));
             }
@@ -380,10 +426,10 @@ fn repair<'a, T: DeserializeOwned>(
             }
             return None;
         };
-        if span.start < SENTINEL
+        let pushed = span.start < SENTINEL
             && !reported.contains(&span)
-            && !cx.syntax.iter().any(|s| overlaps(s, &span))
-        {
+            && !cx.syntax.iter().any(|s| overlaps(s, &span));
+        if pushed {
             sink.diags
                 .push(describe(cx, &msg, span.clone(), Some(&path)));
             reported.push(span.clone());
@@ -393,13 +439,20 @@ fn repair<'a, T: DeserializeOwned>(
         }
         if at_key || msg.starts_with("unknown field ") {
             // A misspelt field is reported once: not again as the field it was meant to be.
-            if let Some((name, options)) = quoted_list(&msg)
-                && let Some(meant) = accord_lang::suggest(name, options.iter().copied())
-            {
-                let mut p = path.clone();
-                p.pop();
-                p.push(Step::Key(meant.to_string()));
-                handled.push(p);
+            let mut table = path.clone();
+            table.pop();
+            if let Some((name, options)) = quoted_list(&msg) {
+                match accord_lang::suggest(name, options.iter().copied()) {
+                    Some(meant) => {
+                        let mut p = table.clone();
+                        p.push(Step::Key(meant.to_string()));
+                        handled.push(p);
+                    }
+                    None if pushed => {
+                        unknown.push((sink.diags.len() - 1, table, name.to_string()));
+                    }
+                    None => {}
+                }
             }
             if !remove(&mut work, &path) {
                 return None;
@@ -537,6 +590,22 @@ impl Kind {
             Kind::Time => "a time of day",
             Kind::Amount => "an exact amount",
             Kind::Other => "a value of another type",
+        }
+    }
+
+    /// The plural, for the items of a list.
+    fn plural(self) -> &'static str {
+        match self {
+            Kind::Str => "strings",
+            Kind::List => "lists",
+            Kind::Table => "tables",
+            Kind::Whole => "whole numbers",
+            Kind::Number => "numbers",
+            Kind::Bool => "`true` or `false`",
+            Kind::Date => "dates",
+            Kind::Time => "times of day",
+            Kind::Amount => "exact amounts",
+            Kind::Other => "values of another type",
         }
     }
 
@@ -714,8 +783,8 @@ fn describe(cx: &EntryCx<'_, '_>, msg: &str, span: Range<usize>, path: Option<&[
             span,
             if elem {
                 format!(
-                    "the items of `{f}` must be {}s, found {}",
-                    &want.name()[2..],
+                    "the items of `{f}` must be {}, found {}",
+                    want.plural(),
                     got.name()
                 )
             } else {
@@ -1039,6 +1108,49 @@ fn toml_syntax(file: &SourceFile, e: &toml::de::Error) -> Diag {
         .help("see https://toml.io for how to write TOML")
 }
 
+/// The outermost list or inline table that opens before `at` and runs on to it (the parser
+/// closes an unclosed one at the end of the file).
+fn find_unclosed(v: &Spanned<DeValue<'_>>, text: &str, at: usize) -> Option<Range<usize>> {
+    let span = v.span();
+    let opens = text
+        .get(span.clone())
+        .is_some_and(|t| t.starts_with('[') || t.starts_with('{'));
+    let collection = matches!(v.get_ref(), DeValue::Array(_) | DeValue::Table(_));
+    if collection && opens && span.start < at && at <= span.end {
+        return Some(span);
+    }
+    match v.get_ref() {
+        DeValue::Table(t) => t.iter().find_map(|(_, x)| find_unclosed(x, text, at)),
+        DeValue::Array(items) => items.iter().find_map(|x| find_unclosed(x, text, at)),
+        _ => None,
+    }
+}
+
+/// The diagnostic for a `[` or `{` that is never closed: underlined from the bracket to the
+/// end of its line.
+fn unclosed_bracket(file: &SourceFile, open: Range<usize>) -> Diag {
+    let text = &file.text;
+    let end = text
+        .get(open.start..)
+        .and_then(|s| s.find('\n'))
+        .map_or(text.len(), |n| open.start + n);
+    let (bracket, close, what) = if text.get(open.start..).is_some_and(|t| t.starts_with('{')) {
+        ("{", "}", "inline table")
+    } else {
+        ("[", "]", "list")
+    };
+    Diag::error(
+        "D001",
+        &file.path,
+        open.start..end,
+        format!("TOML syntax: unclosed `{bracket}`"),
+    )
+    .label(format!("this {what} is never closed"))
+    .help(format!(
+        "add the missing `{close}` after the last item; until then the rest of the file is read as part of it"
+    ))
+}
+
 /// A JSON syntax error on one line of a `.jsonl` file as a diagnostic.
 fn json_syntax(file: &SourceFile, line: Range<usize>, e: &serde_json::Error) -> Diag {
     let body = file.text.get(line.clone()).unwrap_or("");
@@ -1280,7 +1392,7 @@ pub(crate) fn read_and_validate(files: &[SourceFile]) -> (Dataset, Vec<Diag>) {
         );
     }
     for (file, table, errors) in &parsed {
-        let syntax: Vec<Range<usize>> = errors.iter().filter_map(|e| e.span()).collect();
+        let mut syntax: Vec<Range<usize>> = errors.iter().filter_map(|e| e.span()).collect();
         // Tables TOML made up for a `[[x.sub]]` before any `[[x]]`; the later `[[x]]` is then
         // a duplicate key, which the diagnostic about the order explains.
         let implicit: Vec<&str> = table
@@ -1289,9 +1401,41 @@ pub(crate) fn read_and_validate(files: &[SourceFile]) -> (Dataset, Vec<Diag>) {
             .filter(|(k, v)| TABLES.contains(&k.get_ref().as_ref()) && implicit_table(v).is_some())
             .map(|(k, _)| k.get_ref().as_ref())
             .collect();
+        // An unclosed `[` or `{` swallows the rest of the file, and every line after it is
+        // a syntax error of its own: report the bracket that was never closed instead.
+        let root = Spanned::new(table.span(), DeValue::Table(table.get_ref().clone()));
+        let mut swallowed: Vec<Range<usize>> = Vec::new();
         for e in errors {
-            let at = e.span().and_then(|s| file.text.get(s)).unwrap_or("");
+            let unclosed = e.message().starts_with("unclosed array")
+                || e.message().starts_with("unclosed inline table");
+            if let (true, Some(at)) = (unclosed, e.span())
+                && let Some(open) = find_unclosed(&root, &file.text, at.start)
+                && !swallowed.iter().any(|s| s.start == open.start)
+            {
+                r.diags.push(unclosed_bracket(file, open.clone()));
+                swallowed.push(open.start..at.end.max(at.start + 1));
+            }
+        }
+        syntax.extend(swallowed.iter().cloned());
+        // What the bracket swallowed is not what the user meant: no later check speaks of it.
+        r.suppressed
+            .extend(swallowed.iter().map(|s| (file.path.clone(), s.clone())));
+        let mut lines_with_errors = BTreeSet::new();
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            let at = file.text.get(span.clone()).unwrap_or("");
             if e.message().starts_with("duplicate key") && implicit.contains(&at.trim()) {
+                continue;
+            }
+            if swallowed
+                .iter()
+                .any(|s| s.start <= span.start && span.start < s.end)
+            {
+                continue;
+            }
+            // After the first syntax error of a line, the rest of it is usually a consequence.
+            let line = accord_lang::line_col(&file.text, span.start).0;
+            if !lines_with_errors.insert(line) {
                 continue;
             }
             r.diags.push(toml_syntax(file, e));

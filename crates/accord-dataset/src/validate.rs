@@ -168,7 +168,9 @@ impl Ctx<'_> {
                 d.message,
             )
             .label(d.label);
-            x.help = d.help;
+            x.help = Some(d.help.unwrap_or_else(|| {
+                "see docs/condition-language.md for how conditions are written".to_string()
+            }));
             self.diags.push(x);
         }
     }
@@ -309,7 +311,11 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
     };
 
     // accord.toml
-    if let Some((m, o)) = &r.meta {
+    if let Some((m, o)) = &r.meta
+        && !["limited", "substantial", "complete"]
+            .iter()
+            .any(|k| cx.is_placeholder(o, &[K("progress"), K(k)]))
+    {
         let p = &m.progress;
         let steps = [
             ("limited", p.limited),
@@ -624,7 +630,7 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
                 );
             }
         }
-        if p.money.is_none() && p.quantity.is_none() && p.kind == PledgeKind::Single {
+        if p.money.is_none() && p.quantity.is_none() && p.kind == PledgeKind::Single && !o.damaged {
             cx.diags.push(
                 Diag::error("D003", &o.file.path, o.span.start..o.span.start, format!("pledge `{}` has neither `money` nor `quantity`", p.id))
                     .label("nothing pledged")
@@ -634,9 +640,11 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
         }
         if let Some(pk) = &p.package {
             cx.reference(o, &[K("package")], pk, Want::Pledge, "D005");
-            if ds
-                .pledge(pk)
-                .is_some_and(|x| x.kind != PledgeKind::Aggregate)
+            // Unless the other pledge's `kind` was unreadable and is a stand-in.
+            let other = r.pledges.iter().find(|(x, _)| &x.id == pk);
+            if let Some((x, xo)) = other
+                && x.kind != PledgeKind::Aggregate
+                && !cx.is_placeholder(xo, &[K("kind")])
             {
                 cx.diags.push(
                     Diag::error("D013", &o.file.path, o.at(&[K("package")]), format!("`{pk}` is a single pledge; `package` must name an aggregate pledge"))
@@ -786,7 +794,11 @@ fn party_codes(diags: &mut Vec<Diag>, p: &accord_model::Party, o: &Origin<'_>) {
             _ => {}
         }
     }
-    if p.kind == accord_model::PartyKind::Country && p.iso2.is_none() && p.iso3.is_none() {
+    if p.kind == accord_model::PartyKind::Country
+        && p.iso2.is_none()
+        && p.iso3.is_none()
+        && !o.damaged
+    {
         diags.push(
             Diag::error(
                 "D008",
@@ -875,6 +887,7 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
     };
     match asserts {
         Asserts::Status => match (&c.value, kind) {
+            (None, _) if o.damaged => {}
             (None, _) => cx.diags.push(
                 Diag::error("D015", &o.file.path, o.at(&[K("asserts")]), format!("claim `{}` asserts a status but gives no `value`", c.id))
                     .label("needs a `value`")
@@ -884,9 +897,9 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
                 if cx.vocab.canonical(k, v).is_none() {
                     let names: Vec<&str> = Status::for_kind(k).map(|s| s.name()).collect();
                     let help = match accord_lang::suggest(&v.replace(' ', "_"), names.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`? or add the wording to `[dataset.synonyms]` in accord.toml"),
+                        Some(s) => format!("did you mean `{s}`? otherwise map the wording to a status in `[dataset.synonyms]` in `accord.toml`"),
                         None => format!(
-                            "{} can be {}; map new wording with `[dataset.synonyms]` in accord.toml",
+                            "{} can be {}; map new wording to one of them in `[dataset.synonyms]` in `accord.toml`",
                             a(&k.to_string()),
                             list(&names)
                         ),
@@ -901,6 +914,7 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
             (Some(_), None) => {}
         },
         Asserts::Progress => match &c.value {
+            None if o.damaged => {}
             None => cx.diags.push(
                 Diag::error("D015", &o.file.path, o.at(&[K("asserts")]), format!("claim `{}` asserts progress but gives no `value`", c.id))
                     .label("needs a `value`")
@@ -969,7 +983,12 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
             }
             None if cx.broken.contains(t) => {}
             None => {
-                let cands: Vec<&str> = ds.claims.iter().map(|x| x.id.as_str()).collect();
+                let cands: Vec<&str> = ds
+                    .claims
+                    .iter()
+                    .map(|x| x.id.as_str())
+                    .filter(|x| *x != c.id)
+                    .collect();
                 let help = match accord_lang::suggest(t, cands.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "name the id of an earlier claim in this dataset".into(),

@@ -296,8 +296,20 @@ fn import_wto(store: &mut dyn Store, path: &Path) -> ExitCode {
             } else {
                 println!("{} row(s) not imported:", r.rejected.len());
                 for x in &r.rejected {
-                    println!("  {}:{}: {}", path.display(), x.line, x.reason);
+                    let rta = x
+                        .rta_id
+                        .as_ref()
+                        .map(|id| format!("RTA {id}: "))
+                        .unwrap_or_default();
+                    println!("  {}:{}: {rta}{}", path.display(), x.line, x.reason);
                 }
+            }
+            if !r.non_country_parties.is_empty() {
+                println!(
+                    "{} name(s) matched no ISO 3166-1 country and were kept as blocs or organisations: {}",
+                    r.non_country_parties.len(),
+                    r.non_country_parties.join("; ")
+                );
             }
             ExitCode::SUCCESS
         }

@@ -259,10 +259,17 @@ fn country_code(name: &str) -> Option<CountryCode> {
     if let Some((_, a2)) = WTO_NAMES.iter().find(|(w, _)| *w == n) {
         return country_alpha2(a2);
     }
-    country_by_name(n).or_else(|| {
+    // The name table matches names written without spaces or punctuation ("newzealand").
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let by_name = |s: &str| country_by_name(s).or_else(|| country_by_name(&squash(s)));
+    by_name(n).or_else(|| {
         // "X, Kingdom of" → "X"
-        n.split_once(',')
-            .and_then(|(head, _)| country_by_name(head))
+        n.split_once(',').and_then(|(head, _)| by_name(head))
     })
 }
 
@@ -407,6 +414,41 @@ struct Row {
     claim: Claim,
 }
 
+/// 1-based line numbers of byte offsets, for offsets visited in increasing order.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line a record starting at `byte` begins on (line ends before it are skipped).
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut b = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while matches!(self.text.get(b), Some(b'\r' | b'\n')) {
+            b += 1;
+        }
+        if b < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        let seen = self.text.get(self.at..b).unwrap_or(&[]);
+        self.line += seen.iter().filter(|c| **c == b'\n').count() as u64;
+        self.at = b;
+        self.line
+    }
+}
+
 fn field<'r>(rec: &'r csv::StringRecord, cols: &HashMap<&str, usize>, name: &str) -> &'r str {
     cols.get(name)
         .and_then(|i| rec.get(*i))
@@ -447,17 +489,20 @@ fn read_rows(
                 .join(", ")
         )));
     }
-    let total = text.lines().count().saturating_sub(1);
+    let total = text.lines().count();
     let known = export_date();
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut count = 0;
+    // Line numbers counted from byte offsets: the reader's own count is one short after a
+    // CRLF line end (the file's records end in CRLF, its multi-line fields in LF).
+    let mut lines = LineCounter::new(text);
     for (i, rec) in rdr.records().enumerate() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
                 rejected.push(Rejected {
                     line,
                     rta_id: None,
@@ -467,13 +512,10 @@ fn read_rows(
             }
         };
         count += 1;
+        let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
         if i % 50 == 0 {
-            progress(
-                rec.position().map(|p| p.line() as usize).unwrap_or(0),
-                total,
-            );
+            progress(line as usize, total);
         }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let mut reject = |rta: Option<&str>, reason: String| {
             rejected.push(Rejected {
                 line,
@@ -893,6 +935,9 @@ mod tests {
             "United States of America",
             "Hong Kong, China",
             "Bahrain, Kingdom of",
+            "New Zealand",
+            "Bosnia and Herzegovina",
+            "United Arab Emirates",
         ] {
             assert!(country_code(n).is_some(), "{n}");
         }

@@ -752,6 +752,11 @@ fn compute_dist(m: &Model, s: &Snapshot) -> Vec<u32> {
 
 /// The risk path from `x` (§5): the edges taken, or `None` when `x` is not at risk.
 pub(crate) fn risk_path(m: &Model, s: &Snapshot, x: Ix) -> Option<Vec<crate::model::Edge>> {
+    if s.dist.get(x as usize) == Some(&0) {
+        // `x` is itself in trouble: the distances above count it as a target, so search
+        // from `x` for another item in trouble.
+        return local_risk_path(m, s, x);
+    }
     let edges = m.risk_edges.get(x as usize)?;
     let best = edges
         .iter()
@@ -773,6 +778,74 @@ pub(crate) fn risk_path(m: &Model, s: &Snapshot, x: Ix) -> Option<Vec<crate::mod
         path.push(*next);
         cur = next.to;
         dcur -= 1;
+    }
+    Some(path)
+}
+
+/// The risk path of an item that is itself in trouble: breadth-first from `x`, never back
+/// into `x`, then the first path in dataset order among the shortest.
+fn local_risk_path(m: &Model, s: &Snapshot, x: Ix) -> Option<Vec<crate::model::Edge>> {
+    use std::collections::HashMap;
+    let mut level: HashMap<Ix, usize> = HashMap::new();
+    level.insert(x, 0);
+    let mut layers: Vec<Vec<Ix>> = vec![vec![x]];
+    let target;
+    loop {
+        let depth = layers.len() - 1;
+        let mut next = Vec::new();
+        for v in layers.last().into_iter().flatten() {
+            for e in m.risk_edges.get(*v as usize).into_iter().flatten() {
+                if e.to != x && edge_followed(s, e) && !level.contains_key(&e.to) {
+                    level.insert(e.to, depth + 1);
+                    next.push(e.to);
+                }
+            }
+        }
+        if next.is_empty() {
+            return None;
+        }
+        let hit = next.iter().any(|y| trouble(m, s, *y));
+        layers.push(next);
+        if hit {
+            target = depth + 1;
+            break;
+        }
+    }
+    // Which nodes lead, one level at a time, to an item in trouble on the last level.
+    let mut good: std::collections::HashSet<Ix> = layers
+        .get(target)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|y| trouble(m, s, *y))
+        .collect();
+    for i in (1..target).rev() {
+        for v in layers.get(i).into_iter().flatten() {
+            let leads = m
+                .risk_edges
+                .get(*v as usize)
+                .into_iter()
+                .flatten()
+                .any(|e| {
+                    edge_followed(s, e)
+                        && level.get(&e.to) == Some(&(i + 1))
+                        && good.contains(&e.to)
+                });
+            if leads {
+                good.insert(*v);
+            }
+        }
+    }
+    let mut path = Vec::new();
+    let mut cur = x;
+    for i in 0..target {
+        let e = m.risk_edges.get(cur as usize).and_then(|es| {
+            es.iter().find(|e| {
+                edge_followed(s, e) && level.get(&e.to) == Some(&(i + 1)) && good.contains(&e.to)
+            })
+        })?;
+        path.push(*e);
+        cur = e.to;
     }
     Some(path)
 }

@@ -204,6 +204,26 @@ impl Engine {
         }
     }
 
+    /// The item of a claim and of every claim down its chain of corrections: withdrawing a
+    /// correction reinstates what it corrected, and so on.
+    fn chain_items(&self, ix: model::ClaimIx) -> Vec<Ix> {
+        let mut out: Vec<Ix> = Vec::new();
+        let mut cur = Some(ix);
+        let mut steps = 0usize;
+        while let Some(c) = cur {
+            let Some(s) = self.m.claim(c) else { break };
+            if !out.contains(&s.item) {
+                out.push(s.item);
+            }
+            steps += 1;
+            if steps > self.m.claims.len() {
+                break;
+            }
+            cur = s.corrects;
+        }
+        out
+    }
+
     fn add(&mut self, claim: Claim, hypo: bool) -> Result<(), EngineError> {
         if let Some(t) = claim.corrects()
             && !self.m.claim_index.contains_key(t)
@@ -215,15 +235,7 @@ impl Engine {
             });
         }
         let ix = self.m.insert_claim(claim, hypo)?;
-        let mut touched = Vec::new();
-        if let Some(s) = self.m.claim(ix) {
-            touched.push(s.item);
-            if let Some(t) = s.corrects.and_then(|t| self.m.claim(t))
-                && t.item != s.item
-            {
-                touched.push(t.item);
-            }
-        }
+        let touched = self.chain_items(ix);
         self.touch(&touched);
         Ok(())
     }
@@ -249,15 +261,7 @@ impl Engine {
                     .map(str::to_string),
             });
         };
-        let mut touched = Vec::new();
-        if let Some(s) = self.m.claim(ix) {
-            touched.push(s.item);
-            if let Some(t) = s.corrects.and_then(|t| self.m.claim(t))
-                && t.item != s.item
-            {
-                touched.push(t.item);
-            }
-        }
+        let touched = self.chain_items(ix);
         let Some(stored) = self.m.remove_claim(ix) else {
             return Err(EngineError::UnknownClaim {
                 id: id.to_string(),

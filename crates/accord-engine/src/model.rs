@@ -613,8 +613,10 @@ impl Model {
                 });
             }
             edges.retain(|e| e.to as usize != x);
+            // Several edges may join the same two items (a link with a condition and a
+            // reference in the activation); all are kept, the first followed one is shown.
             edges.sort_by_key(|e| (e.to, e.kind, e.detail));
-            edges.dedup_by_key(|e| e.to);
+            edges.dedup();
             risk_edges[x] = edges;
         }
         // Pair tables.

@@ -1,5 +1,13 @@
 //! The acceptance queries of issue #3, run on the bundled US–UK dataset.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::type_complexity,
+    reason = "test code: a failed expectation should stop the test"
+)]
+
 use accord_engine::{BasisView, Engine, Reported};
 use accord_lang::Truth;
 use accord_model::{Decimal, Status};

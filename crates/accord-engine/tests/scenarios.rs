@@ -36,6 +36,14 @@
 //! Every `[[expect]]` is also checked on an engine that received the claims one at a time
 //! after deriving (the incremental path), and against a derivation from scratch.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::type_complexity,
+    reason = "test code: a failed expectation should stop the test"
+)]
+
 use std::path::Path;
 
 use accord_engine::{Engine, Loop, Reported, Summary};

@@ -1020,7 +1020,7 @@ fn toml_syntax(file: &SourceFile, e: &toml::de::Error) -> Diag {
             span,
             why.replace("is not a valid day", "is not a valid date"),
         )
-        .label("no such date")
+        .label("not a valid date")
         .help("write a day that exists, as `YYYY-MM-DD`, e.g. `2025-12-16`");
     }
     if (msg.starts_with("invalid basic string") || msg.starts_with("invalid literal string"))
@@ -1108,6 +1108,20 @@ fn toml_syntax(file: &SourceFile, e: &toml::de::Error) -> Diag {
         .help("see https://toml.io for how to write TOML")
 }
 
+/// The spans of the plain values (not lists or tables) that run into offset `at`.
+fn values_touching(v: &Spanned<DeValue<'_>>, at: usize, out: &mut Vec<Range<usize>>) {
+    match v.get_ref() {
+        DeValue::Table(t) => t.iter().for_each(|(_, x)| values_touching(x, at, out)),
+        DeValue::Array(items) => items.iter().for_each(|x| values_touching(x, at, out)),
+        _ => {
+            let s = v.span();
+            if s.start <= at && at <= s.end {
+                out.push(s);
+            }
+        }
+    }
+}
+
 /// The outermost list or inline table that opens before `at` and runs on to it (the parser
 /// closes an unclosed one at the end of the file).
 fn find_unclosed(v: &Spanned<DeValue<'_>>, text: &str, at: usize) -> Option<Range<usize>> {
@@ -1149,6 +1163,17 @@ fn unclosed_bracket(file: &SourceFile, open: Range<usize>) -> Diag {
     .help(format!(
         "add the missing `{close}` after the last item; until then the rest of the file is read as part of it"
     ))
+}
+
+/// The id of a JSON line that could not be parsed, if `"id": "…"` can be seen in it.
+fn json_line_id(line: &str) -> Option<String> {
+    let rest = &line[line.find("\"id\"")? + 4..];
+    let rest = rest
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    rest.split_once('"').map(|(id, _)| id.to_string())
 }
 
 /// A JSON syntax error on one line of a `.jsonl` file as a diagnostic.
@@ -1214,11 +1239,27 @@ fn json_syntax(file: &SourceFile, line: Range<usize>, e: &serde_json::Error) -> 
             "write text in double quotes; JSON values are strings, numbers, `true`, `false`, `null`, lists and objects",
         );
     }
+    if msg.starts_with("expected `,` or `}`") {
+        return d(
+            at..at + 1,
+            "expected `,` or `}`",
+            "expected `,` before this",
+            "separate the fields of the object with `,` and end it with `}`",
+        );
+    }
+    if msg.starts_with("expected `:`") {
+        return d(
+            at..at + 1,
+            "expected `:`",
+            "expected `:` after the key",
+            "write each field as `\"key\": value`",
+        );
+    }
     let m = msg.replace("EOF", "end of line");
     d(
         at..at + 1,
         &m,
-        "here",
+        "invalid JSON",
         "each line of a `.jsonl` file must be one JSON object holding one claim",
     )
 }
@@ -1416,10 +1457,21 @@ pub(crate) fn read_and_validate(files: &[SourceFile]) -> (Dataset, Vec<Diag>) {
                 swallowed.push(open.start..at.end.max(at.start + 1));
             }
         }
+        // A value a syntax error runs into (an unterminated string, a stray character in a
+        // list) is the parser's guess: no later check speaks of it, nor of what an unclosed
+        // bracket swallowed.
+        let mut guessed = Vec::new();
+        for e in &syntax {
+            values_touching(&root, e.start, &mut guessed);
+        }
         syntax.extend(swallowed.iter().cloned());
-        // What the bracket swallowed is not what the user meant: no later check speaks of it.
-        r.suppressed
-            .extend(swallowed.iter().map(|s| (file.path.clone(), s.clone())));
+        syntax.extend(guessed.iter().cloned());
+        r.suppressed.extend(
+            swallowed
+                .iter()
+                .chain(&guessed)
+                .map(|s| (file.path.clone(), s.clone())),
+        );
         let mut lines_with_errors = BTreeSet::new();
         for e in errors {
             let span = e.span().unwrap_or(0..0);
@@ -1616,7 +1668,12 @@ pub(crate) fn read_and_validate(files: &[SourceFile]) -> (Dataset, Vec<Diag>) {
                 }
             }
         }
-        if is_meta && r.meta.is_none() && !stray_keys && !table.get_ref().contains_key("dataset") {
+        if is_meta
+            && r.meta.is_none()
+            && !stray_keys
+            && errors.is_empty()
+            && !table.get_ref().contains_key("dataset")
+        {
             r.diags.push(
                 Diag::error(
                     "D016",
@@ -1643,7 +1700,14 @@ pub(crate) fn read_and_validate(files: &[SourceFile]) -> (Dataset, Vec<Diag>) {
             }
             let span = start..start + body.len();
             match serde_json::from_str::<serde_json::Value>(body) {
-                Err(e) => r.diags.push(json_syntax(file, span, &e)),
+                Err(e) => {
+                    r.diags.push(json_syntax(file, span, &e));
+                    // The claim is lost; so that corrections of it are not reported as
+                    // dangling, remember its id if it can be seen.
+                    if let Some(id) = json_line_id(body) {
+                        r.broken_ids.insert(id);
+                    }
+                }
                 Ok(serde_json::Value::Object(_)) => match crate::json::tree(&file.text, span.clone()) {
                     Some(v) => lines.push((file, v)),
                     None => r.diags.push(

@@ -10,8 +10,11 @@
 
 mod diag;
 mod json;
+mod messages;
 mod read;
+mod repair;
 mod strings;
+mod tree;
 mod validate;
 
 use std::path::Path;

@@ -8,7 +8,8 @@ use accord_model::{
 };
 
 use crate::Diag;
-use crate::read::{Origin, Read, Seg, a, assign, list};
+use crate::messages::{a, assign, list};
+use crate::read::{Origin, Read, Seg};
 
 use Seg::{I, K};
 

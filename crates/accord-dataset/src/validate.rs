@@ -633,7 +633,7 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
         }
         if p.money.is_none() && p.quantity.is_none() && p.kind == PledgeKind::Single && !o.damaged {
             cx.diags.push(
-                Diag::error("D003", &o.file.path, o.span.start..o.span.start, format!("pledge `{}` has neither `money` nor `quantity`", p.id))
+                Diag::error("D003", &o.file.path, o.span.clone(), format!("pledge `{}` has neither `money` nor `quantity`", p.id))
                     .label("nothing pledged")
                     .help("add `money = { amount = \"…\", currency = \"GBP\" }` or `quantity = { amount = …, unit = \"…\" }`")
                     .warning(),
@@ -1025,7 +1025,7 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
         cx.diags.push(
             Diag::error("D006", &o.file.path, o.at(&[K("known")]), format!("claim `{}` is known on {} but its source was published on {}", c.id, c.known, src.published))
                 .label("before the source existed")
-                .help("`known` is when the claim became known, which cannot be before its source was published")
+                .help("`known` is when the claim became known, normally no earlier than its source was published; check both dates against the source")
                 .warning(),
         );
     }

@@ -3,7 +3,8 @@
 //! Every directory under `tests/invalid/` is a small dataset with one kind of mistake in it
 //! (its name says which), and `expected.txt` beside its files holds exactly what
 //! [`Loaded::render_diagnostics`] prints for it: message, file, line, column, the underlined
-//! excerpt, the label and the help line of every diagnostic.
+//! excerpt, the label and the help line of every diagnostic. `tests/warnings/` holds datasets
+//! that are valid but doubtful, in the same way.
 //!
 //! When the output changes on purpose, rewrite the expectations with
 //!
@@ -27,8 +28,8 @@ fn suite_dir(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn case_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(suite_dir("invalid"))
+fn case_dirs(suite: &str) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(suite_dir(suite))
         .into_iter()
         .flatten()
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -168,20 +169,24 @@ fn style_problem(text: &str) -> Option<&'static str> {
     None
 }
 
-#[test]
-fn invalid_datasets_report_exactly_the_expected_diagnostics() {
-    let dirs = case_dirs();
-    assert!(
-        dirs.len() >= 25,
-        "expected at least 25 cases, found {}",
-        dirs.len()
-    );
+/// What every case of a suite must report besides its expected output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reports {
+    /// At least one error.
+    Errors,
+    /// At least one warning and no error.
+    WarningsOnly,
+}
+
+/// Runs every case of `tests/<suite>/`, returning the problems found.
+fn run_suite(suite: &str, reports: Reports) -> Vec<String> {
+    let dirs = case_dirs(suite);
     let bless = std::env::var_os("ACCORD_BLESS").is_some_and(|v| v == "1");
     let mut failures = Vec::new();
     let mut numbers = BTreeSet::new();
     for dir in &dirs {
-        let case = name_of(dir);
-        let number = case.split('-').next().unwrap_or("").to_string();
+        let case = format!("{suite}/{}", name_of(dir));
+        let number = name_of(dir).split('-').next().unwrap_or("").to_string();
         if number.len() != 2 || !number.bytes().all(|b| b.is_ascii_digit()) {
             failures.push(format!("{case}: a case directory is named `NN-short-name`"));
         }
@@ -196,8 +201,14 @@ fn invalid_datasets_report_exactly_the_expected_diagnostics() {
             }
         };
         let actual = loaded.render_diagnostics();
-        if loaded.error_count() == 0 {
-            failures.push(format!("{case}: no error was reported\n{actual}"));
+        match reports {
+            Reports::Errors if loaded.error_count() == 0 => {
+                failures.push(format!("{case}: no error was reported\n{actual}"));
+            }
+            Reports::WarningsOnly if loaded.error_count() > 0 || loaded.warning_count() == 0 => {
+                failures.push(format!("{case}: expected warnings and no error\n{actual}"));
+            }
+            _ => {}
         }
         failures.extend(check_json_and_style(&case, &loaded, &actual));
         let path = dir.join("expected.txt");
@@ -217,12 +228,30 @@ fn invalid_datasets_report_exactly_the_expected_diagnostics() {
             }
         }
     }
+    failures
+}
+
+fn assert_no_failures(failures: &[String]) {
     assert!(
         failures.is_empty(),
         "{} problem(s); if the new output is right, rerun with ACCORD_BLESS=1 and review the diff\n\n{}",
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+#[test]
+fn invalid_datasets_report_exactly_the_expected_diagnostics() {
+    let cases = case_dirs("invalid").len();
+    assert!(cases >= 25, "expected at least 25 cases, found {cases}");
+    assert_no_failures(&run_suite("invalid", Reports::Errors));
+}
+
+/// Warnings are reported like errors but do not make a dataset invalid.
+#[test]
+fn doubtful_datasets_report_exactly_the_expected_warnings() {
+    assert!(!case_dirs("warnings").is_empty());
+    assert_no_failures(&run_suite("warnings", Reports::WarningsOnly));
 }
 
 #[test]

@@ -286,7 +286,8 @@ fn diff_nodes(a: &Node, b: &Node, depth: usize, out: &mut Vec<String>) {
         let Some(an) = a.children.iter().find(|x| x.text == bn.text) else {
             continue;
         };
-        if an.value != bn.value && !bn.value.is_empty() && !bn.text.is_empty() {
+        let repeated = bn.text.ends_with("(evidence below)");
+        if an.value != bn.value && !bn.value.is_empty() && !bn.text.is_empty() && !repeated {
             let line = format!("{}: {} → {}", bn.text, an.value, bn.value);
             if !out.contains(&line) {
                 out.push(line);

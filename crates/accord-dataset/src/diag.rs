@@ -73,7 +73,16 @@ impl Diag {
             label: self.label.clone(),
             help: self.help.clone(),
         };
-        let text = accord_lang::render(&d, &self.file, source, 0);
+        let text = if source.is_empty() {
+            // A file that does not exist (or is empty) has no line to show.
+            let mut t = format!("error[{}]: {}\n --> {}:1:1\n", d.code, d.message, self.file);
+            if let Some(h) = &d.help {
+                t.push_str(&format!("  = help: {h}\n"));
+            }
+            t
+        } else {
+            accord_lang::render(&d, &self.file, source, 0)
+        };
         match self.severity {
             Severity::Error => text,
             Severity::Warning => text.replacen("error[", "warning[", 1),

@@ -328,7 +328,7 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
         if p.limited.is_nan() || p.limited <= 0.0 {
             problem = Some((
                 "limited",
-                format!("`limited` must be above 0, not {}", p.limited),
+                format!("`limited` must be above 0, not `{}`", p.limited),
             ));
         }
         for w in steps.windows(2) {
@@ -336,8 +336,17 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
                 problem = Some((
                     w[0].0,
                     format!(
-                        "`{}` ({}) is above `{}` ({})",
-                        w[0].0, w[0].1, w[1].0, w[1].1
+                        "`{} = {}` is above `{} = {}`{}",
+                        w[0].0,
+                        w[0].1,
+                        w[1].0,
+                        w[1].1,
+                        // A threshold left out has its default.
+                        if o.at(&[K("progress"), K(w[1].0)]) == o.at(&[K("progress")]) {
+                            " (the default)"
+                        } else {
+                            ""
+                        }
                     ),
                 ));
             }
@@ -345,7 +354,7 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
         if problem.is_none() && (p.complete > 1.0 || p.complete.is_nan()) {
             problem = Some((
                 "complete",
-                format!("`complete` must be at most 1, not {}", p.complete),
+                format!("`complete` must be at most 1, not `{}`", p.complete),
             ));
         }
         if let Some((field, message)) = problem {
@@ -386,7 +395,7 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
                         "D006",
                         &o.file.path,
                         o.at(&[K("role"), I(i), K("to")]),
-                        format!("the role ends ({t}) before it starts ({f})"),
+                        format!("the role ends on `{t}`, before it starts on `{f}`"),
                     )
                     .label("before `from`")
                     .help("swap `from` and `to`, or fix the date"),
@@ -485,7 +494,7 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
                     "D006",
                     &o.file.path,
                     o.at(&[K("in_force")]),
-                    format!("`in_force` ({b}) is before `signed` ({a})"),
+                    format!("`in_force` is `{b}`, before `signed` (`{a}`)"),
                 )
                 .label("before the signature")
                 .help("check the dates against the source"),
@@ -1023,7 +1032,7 @@ fn claim(cx: &mut Ctx<'_>, c: &accord_model::Claim, o: &Origin<'_>) {
         && c.known < src.published
     {
         cx.diags.push(
-            Diag::error("D006", &o.file.path, o.at(&[K("known")]), format!("claim `{}` is known on {} but its source was published on {}", c.id, c.known, src.published))
+            Diag::error("D006", &o.file.path, o.at(&[K("known")]), format!("claim `{}` is known on `{}`, before its source was published on `{}`", c.id, c.known, src.published))
                 .label("before the source existed")
                 .help("`known` is when the claim became known, normally no earlier than its source was published; check both dates against the source")
                 .warning(),

@@ -296,7 +296,11 @@ pub(crate) fn read_and_validate(files: &[SourceFile]) -> (Dataset, Vec<Diag>) {
             .collect();
         // An unclosed `[` or `{` swallows the rest of the file, and every line after it is
         // a syntax error of its own: report the bracket that was never closed instead.
-        let root = Spanned::new(table.span(), DeValue::Table(table.get_ref().clone()));
+        let root = if errors.is_empty() {
+            Spanned::new(0..0, DeValue::Boolean(false))
+        } else {
+            Spanned::new(table.span(), DeValue::Table(table.get_ref().clone()))
+        };
         let mut swallowed: Vec<Range<usize>> = Vec::new();
         for e in errors {
             let unclosed = e.message().starts_with("unclosed array")

@@ -965,15 +965,29 @@ impl Snapshot {
         let mut need = trouble_before
             .iter()
             .any(|(x, before)| trouble(m, self, *x) != *before);
-        if changed_items
-            .iter()
-            .any(|x| m.risk_cond_reads.get(*x as usize).copied().unwrap_or(false))
-            || m.links.iter().any(|l| l.cond.is_some())
-        {
-            let bites = link_bites(m, self);
-            if bites != self.link_bites {
-                self.link_bites = bites;
-                need = true;
+        if !m.conditional_links.is_empty() {
+            // Only links with a condition can change whether they bite.
+            let ops = &self.op;
+            let get = |y: Ix| ops.get(y as usize).map_or(Truth::Unknown, |o| o.t);
+            let env = Env {
+                m,
+                s: self,
+                get: &get,
+            };
+            let mut flips = Vec::new();
+            for li in &m.conditional_links {
+                if let Some(c) = m.links.get(*li as usize).and_then(|l| l.cond.as_ref()) {
+                    let bites = cond::eval(&c.cond, &env) != Truth::False;
+                    if self.link_bites.get(*li as usize).copied() != Some(bites) {
+                        flips.push((*li as usize, bites));
+                    }
+                }
+            }
+            for (li, bites) in flips {
+                if let Some(slot) = self.link_bites.get_mut(li) {
+                    *slot = bites;
+                    need = true;
+                }
             }
         }
         if need {

@@ -112,6 +112,8 @@ pub(crate) struct Model {
     /// Activation (instruments) or condition (commitments).
     pub conds: Vec<Option<CondDef>>,
     pub links: Vec<LinkDef>,
+    /// The links that have a condition (indices into `links`).
+    pub conditional_links: Vec<u32>,
     /// `conditional_on` links from each item (indices into `links`).
     pub cond_links: Vec<Vec<u32>>,
     /// Package members (`part_of` links into the package), in link order.
@@ -144,8 +146,6 @@ pub(crate) struct Model {
     pub risk_edges: Vec<Vec<Edge>>,
     /// Reverse risk edges: for each item, (source item, position in its edge list).
     pub risk_redges: Vec<Vec<(Ix, u32)>>,
-    /// Items read by the conditions of `linked_to` links (risk only).
-    pub risk_cond_reads: Vec<bool>,
     // The claim store.
     pub claims: Vec<Option<StoredClaim>>,
     pub claim_index: HashMap<Id, ClaimIx>,
@@ -508,7 +508,6 @@ impl Model {
         let mut readers = vec![Vec::new(); n];
         let mut op_deps: Vec<Vec<Ix>> = vec![Vec::new(); n];
         let mut pair_readers_raw: Vec<(PairIx, Ix)> = Vec::new();
-        let mut risk_cond_reads = vec![false; n];
         for x in 0..n {
             let mut r = Reads::default();
             if let Some(c) = &conds[x] {
@@ -529,25 +528,6 @@ impl Model {
             }
             for p in &r.progress {
                 pair_readers_raw.push((*p, x as Ix));
-            }
-        }
-        for l in &links {
-            if l.kind == LinkKind::LinkedTo
-                && let Some(c) = &l.cond
-            {
-                let mut r = Reads::default();
-                cond::reads(&c.cond, &mut r);
-                for y in r.status.iter().chain(&r.met).chain(&r.operative) {
-                    risk_cond_reads[*y as usize] = true;
-                }
-                for p in &r.progress {
-                    if let Some((pi, by)) = b.pairs.get(*p as usize).cloned() {
-                        risk_cond_reads[pi as usize] = true;
-                        for c in b.commitments(pi, by.as_deref()) {
-                            risk_cond_reads[c as usize] = true;
-                        }
-                    }
-                }
             }
         }
         // Risk edges.
@@ -667,6 +647,12 @@ impl Model {
                 scc_loops[si] = op_deps[*x as usize].contains(x);
             }
         }
+        let conditional_links = links
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.cond.is_some())
+            .map(|(i, _)| i as u32)
+            .collect();
         let pairs = b.pairs;
         let pair_index = b.pair_index;
         Model {
@@ -678,6 +664,7 @@ impl Model {
             records,
             conds,
             links,
+            conditional_links,
             cond_links,
             members,
             packages_of,
@@ -696,7 +683,6 @@ impl Model {
             scc_loops,
             risk_edges,
             risk_redges,
-            risk_cond_reads,
             claims: Vec::new(),
             claim_index: HashMap::new(),
             by_item: vec![Vec::new(); n],

@@ -1,0 +1,1982 @@
+//! The extraction rules: from a document's text to proposed claims.
+//!
+//! The pipeline, each step explainable:
+//! 1. layout: tokens, paragraphs, sentences, quotations (`text.rs`);
+//! 2. mentions of the dataset's items everywhere (names, aliases, "the talks", sectors,
+//!    amounts of money), which also give the running context;
+//! 3. cues in each sentence outside quotations: speech verbs with their auxiliaries and
+//!    recipients ("has affirmed", "told the BBC"), "according to", "declined to comment",
+//!    "did not respond", "it is understood", "has learned", "the report … emerged from";
+//! 4. for each cue, the speaker's words (subject before the cue, skipping appositives and
+//!    relative clauses; after the cue when inverted; the earlier subject for "…, stating")
+//!    and the content (the quotation it introduces or closes, split quotes joined, or the
+//!    reported clause);
+//! 5. speaker resolution in document order: dataset names, aliases, post titles, surnames;
+//!    pronouns and "the spokesperson" back to the last fitting speaker; names of people not
+//!    in the dataset kept as names;
+//! 6. the item (content first, then the sentence, then context; conditions such as "once
+//!    the UK has …" do not make an item the topic), the status through the vocabulary with
+//!    the original wording kept, and the valid date.
+
+use std::ops::Range;
+
+use accord_model::{
+    Asserts, Channel, Dataset, FuzzyDate, InstrumentKind, ItemKind, PartyKind, Vocabulary,
+};
+use jiff::civil::Date;
+
+use crate::dates::{self, TimeExpr};
+use crate::lexicon::*;
+use crate::matcher::{Matchers, find_hits, money_at, month_of};
+use crate::text::{self, CharMap, Quote, TK, Tok};
+use crate::{Document, ItemMatch, Proposal, ProposalKind, SpanText, SpeakerGuess};
+
+/// The layout of a document, shared by the rules.
+struct Doc<'a> {
+    text: &'a str,
+    toks: Vec<Tok>,
+    sents: Vec<Range<usize>>,
+    /// Token ranges of sentences.
+    sent_toks: Vec<Range<usize>>,
+    /// Sentence → paragraph.
+    sent_para: Vec<usize>,
+    /// Token → sentence.
+    tok_sent: Vec<usize>,
+    quotes: Vec<Quote>,
+    /// Per token: the quotation it lies inside (marks included), if any.
+    in_quote: Vec<Option<usize>>,
+    cmap: CharMap,
+}
+
+impl<'a> Doc<'a> {
+    fn new(text: &'a str) -> Doc<'a> {
+        let toks = text::tokenize(text);
+        let paras = text::paragraphs(text);
+        let sents = text::sentences(text, &toks, &paras);
+        let quotes = text::quotes(text, &paras);
+        let mut sent_toks = Vec::with_capacity(sents.len());
+        let mut ti = 0;
+        for s in &sents {
+            while ti < toks.len() && toks[ti].s < s.start {
+                ti += 1;
+            }
+            let a = ti;
+            while ti < toks.len() && toks[ti].e <= s.end {
+                ti += 1;
+            }
+            sent_toks.push(a..ti);
+        }
+        let sent_para = sents
+            .iter()
+            .map(|s| paras.iter().position(|p| p.start <= s.start && s.start < p.end).unwrap_or(0))
+            .collect();
+        let mut tok_sent = vec![0; toks.len()];
+        for (si, r) in sent_toks.iter().enumerate() {
+            for t in tok_sent.iter_mut().take(r.end).skip(r.start) {
+                *t = si;
+            }
+        }
+        let mut in_quote = vec![None; toks.len()];
+        let mut qi = 0;
+        for (i, t) in toks.iter().enumerate() {
+            while qi < quotes.len() && quotes[qi].close_end <= t.s {
+                qi += 1;
+            }
+            if let Some(q) = quotes.get(qi)
+                && q.open <= t.s
+                && t.e <= q.close_end
+            {
+                in_quote[i] = Some(qi);
+            }
+        }
+        Doc {
+            text,
+            cmap: CharMap::new(text),
+            toks,
+            sents,
+            sent_toks,
+            sent_para,
+            tok_sent,
+            quotes,
+            in_quote,
+        }
+    }
+
+    fn span(&self, r: Range<usize>) -> SpanText {
+        let r = r.start.min(self.text.len())..r.end.min(self.text.len()).max(r.start.min(self.text.len()));
+        SpanText {
+            start: self.cmap.char_at(r.start),
+            end: self.cmap.char_at(r.end),
+            text: self.text.get(r).unwrap_or("").to_string(),
+        }
+    }
+
+    fn tok_span(&self, first: usize, last: usize) -> Range<usize> {
+        let s = self.toks.get(first).map(|t| t.s).unwrap_or(0);
+        let e = self.toks.get(last).map(|t| t.e).unwrap_or(s);
+        s..e.max(s)
+    }
+
+    fn words(&self, first: usize, last: usize) -> String {
+        let r = self.tok_span(first, last);
+        self.text.get(r).unwrap_or("").to_string()
+    }
+
+    fn low(&self, i: usize) -> &str {
+        self.toks.get(i).map(|t| t.low.as_str()).unwrap_or("")
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == TK::Word)
+    }
+
+    fn cap(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == TK::Word && t.is_capitalised(self.text))
+    }
+
+    fn is_quote_tok(&self, i: usize) -> bool {
+        self.toks
+            .get(i)
+            .is_some_and(|t| t.kind == TK::Punct && text::is_quote_mark(self.text[t.s..].chars().next().unwrap_or(' ')))
+    }
+
+    /// The token index of the first token starting at or after byte `b`.
+    fn tok_at(&self, b: usize) -> usize {
+        self.toks.partition_point(|t| t.s < b)
+    }
+}
+
+/// Who the speaker words are, before resolution.
+#[derive(Debug, Clone)]
+struct NpRef {
+    first: usize,
+    last: usize,
+    /// An appositive name: "Nvidia's CEO, Jensen Huang,".
+    name: Option<(usize, usize)>,
+}
+
+/// Where the speaker comes from.
+#[derive(Debug, Clone)]
+enum Who {
+    Np(NpRef),
+    /// The same speaker as an earlier attribution (by index), for "…, stating that".
+    SameAs(usize),
+    /// The publisher of the document ("it is understood").
+    Publisher,
+    None,
+}
+
+/// An attribution found by the rules, before speakers and items are resolved.
+#[derive(Debug, Clone)]
+struct Raw {
+    kind: ProposalKind,
+    cue: (usize, usize),
+    who: Who,
+    content: Range<usize>,
+    quotes: Vec<usize>,
+    channel: Option<Channel>,
+    sent: usize,
+    base: f64,
+    why: Vec<String>,
+    stance: bool,
+}
+
+/// A resolved speaker, kept for pronouns and back references.
+#[derive(Debug, Clone)]
+struct Resolved {
+    guess: SpeakerGuess,
+    person: bool,
+    head: String,
+}
+
+/// An item mention in the text.
+#[derive(Debug, Clone)]
+struct Mention {
+    first: usize,
+    last: usize,
+    /// Candidate items with scores; empty for a generic reference ("the deal").
+    ids: Vec<(String, f64)>,
+    via: &'static str,
+    generic: Option<Generic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Generic {
+    Deal,
+    Talks,
+    Pledge,
+}
+
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my",
+    "your", "any", "no", "each", "every", "some", "new", "initial", "first", "latest", "recent",
+    "joint", "official", "brief", "written", "public", "his", "whose",
+];
+
+const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
+
+const RECIPIENT_NOUNS: &[&str] = &[
+    "programme", "program", "show", "newspaper", "channel", "podcast", "radio", "reporters",
+    "journalists", "me", "us", "him", "her", "them", "lawmakers", "senators", "supporters",
+    "audience", "crowd", "rally", "conference", "interviewer", "correspondent", "broadcaster",
+    "parliament", "mps", "committee", "peers", "members", "viewers", "listeners", "readers",
+];
+
+/// Extracts proposed claims from a document, against a dataset.
+pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
+    let d = Doc::new(&doc.text);
+    let m = Matchers::new(ds, doc.published);
+    let vocab = ds.vocabulary();
+    let mentions = find_mentions(&d, &m);
+    let mut raws = Vec::new();
+    for si in 0..d.sents.len() {
+        find_cues(&d, si, &mut raws);
+    }
+    // Drop attributions whose content is the same text as an earlier, stronger one.
+    let mut keep: Vec<Raw> = Vec::new();
+    for r in raws {
+        if r.content.is_empty() {
+            continue;
+        }
+        if let Some(k) = keep.iter_mut().find(|k| k.content == r.content && k.kind == r.kind && same_who(k, &r)) {
+            if r.base > k.base {
+                *k = r;
+            }
+            continue;
+        }
+        keep.push(r);
+    }
+    let raws = keep;
+    let article_key = doc.content_key();
+    let publisher_party = doc.publisher.as_deref().and_then(|p| resolve_name(p, &m));
+    let mut speakers: Vec<Option<Resolved>> = Vec::new();
+    let mut history: Vec<Resolved> = Vec::new();
+    // People the dataset knows, named near the start of a sentence (its subject), also
+    // count as "the last named person" for pronouns.
+    let mut person_mentions: Vec<(usize, Resolved)> = Vec::new();
+    for tr in &d.sent_toks {
+        let hi = (tr.start + 8).min(tr.end);
+        for h in find_hits(d.text, &d.toks, tr.start..hi, &m.parties) {
+            if m.party_kind(&h.pat.id) == Some(PartyKind::Person) && d.in_quote[h.first].is_none() {
+                let sp = d.span(d.tok_span(h.first, h.last));
+                person_mentions.push((
+                    h.first,
+                    Resolved {
+                        guess: SpeakerGuess {
+                            text: sp.text.clone(),
+                            span: sp,
+                            party_id: Some(h.pat.id.clone()),
+                            candidates: vec![(h.pat.id.clone(), 0.9)],
+                            name: ds.name_of(&h.pat.id).map(str::to_string),
+                            antecedent: None,
+                            confidence: 0.9,
+                        },
+                        person: true,
+                        head: String::new(),
+                    },
+                ));
+            }
+        }
+    }
+    let mut pm = 0;
+    let mut anchors = Anchors::default();
+    let mut out = Vec::new();
+    for (ri, r) in raws.iter().enumerate() {
+        let mut why = r.why.clone();
+        while pm < person_mentions.len() && person_mentions[pm].0 < r.cue.0 {
+            history.push(person_mentions[pm].1.clone());
+            pm += 1;
+        }
+        let speaker = match &r.who {
+            Who::Np(np) => resolve_speaker(&d, &m, np, &history, doc.published, &mut why),
+            Who::SameAs(j) => speakers.get(*j).cloned().flatten().map(|mut s| {
+                why.push(format!("speaker: the same as the attribution before (`{}`)", s.guess.text));
+                s.guess.confidence = (s.guess.confidence * 0.9 * 100.0).round() / 100.0;
+                s
+            }),
+            Who::Publisher => doc.publisher.as_ref().map(|p| {
+                why.push(format!("speaker: the publisher `{p}`, whose understanding an unattributed \"it is understood\" reports"));
+                let cue = d.tok_span(r.cue.0, r.cue.1);
+                Resolved {
+                    guess: SpeakerGuess {
+                        text: p.clone(),
+                        span: d.span(cue),
+                        party_id: publisher_party.clone(),
+                        candidates: publisher_party.iter().map(|x| (x.clone(), 0.6)).collect(),
+                        name: None,
+                        antecedent: None,
+                        confidence: 0.6,
+                    },
+                    person: false,
+                    head: String::new(),
+                }
+            }),
+            Who::None => None,
+        };
+        if let Some(s) = &speaker
+            && matches!(r.who, Who::Np(_))
+            && s.guess.antecedent.is_none()
+        {
+            history.push(s.clone());
+        } else if let Some(s) = &speaker
+            && matches!(r.who, Who::Np(_))
+        {
+            // A pronoun keeps the chain going with the same referent.
+            history.push(s.clone());
+        }
+        speakers.push(speaker.clone());
+        let _ = ri;
+        let content = d.span(r.content.clone());
+        let quote_parts: Vec<SpanText> = r.quotes.iter().filter_map(|q| d.quotes.get(*q)).map(|q| d.span(q.inner.clone())).collect();
+        let sp_party = speaker.as_ref().and_then(|s| s.guess.party_id.clone());
+        let (item, status, value) = choose_item(&d, &m, &vocab, &mentions, r, sp_party.as_deref(), &mut why);
+        let asserts = match r.kind {
+            ProposalKind::DeclinedToComment => Asserts::DeclinedToComment,
+            ProposalKind::NoResponse => Asserts::NoResponse,
+            _ if status.is_some() => Asserts::Status,
+            _ => Asserts::Statement,
+        };
+        let (valid, valid_text) = valid_date(&d, &m, doc.published, r, &mentions, &mut anchors, &mut why);
+        let channel = r.channel.or_else(|| {
+            speaker.as_ref().and_then(|s| s.guess.party_id.as_ref()).and_then(|p| m.party_kind(p)).and_then(|k| (k == PartyKind::Outlet).then_some(Channel::Report))
+        });
+        let kind = match r.kind {
+            ProposalKind::Indirect | ProposalKind::Direct
+                if speaker.as_ref().and_then(|s| s.guess.party_id.as_ref()).and_then(|p| m.party_kind(p)) == Some(PartyKind::Outlet) =>
+            {
+                ProposalKind::Report
+            }
+            k => k,
+        };
+        let sp_conf = speaker.as_ref().map(|s| s.guess.confidence).unwrap_or(0.4);
+        let it_conf = item.as_ref().map(|i| i.confidence).unwrap_or(0.3);
+        let mut conf = r.base * (0.4 + 0.6 * sp_conf) * (0.7 + 0.3 * it_conf);
+        if r.stance {
+            conf *= 0.8;
+        }
+        let conf = (conf * 100.0).round() / 100.0;
+        let mut p = Proposal {
+            kind,
+            quote: quote_parts.first().cloned(),
+            quote_parts,
+            content,
+            speaker: speaker.map(|s| s.guess),
+            cue: d.span(d.tok_span(r.cue.0, r.cue.1)),
+            channel,
+            item,
+            asserts,
+            value,
+            status,
+            valid: valid.unwrap_or_else(|| FuzzyDate::day(Date::constant(1970, 1, 1))),
+            valid_from_text: valid_text,
+            confidence: conf,
+            explanation: why,
+            dedup_key: String::new(),
+        };
+        if valid.is_none() {
+            p.explanation.push("valid date: unknown (no publication date and no written date); set to 1970-01-01 for a person to correct".into());
+            p.confidence = (p.confidence * 0.5 * 100.0).round() / 100.0;
+        }
+        p.dedup_key = p.compute_dedup_key(&article_key);
+        out.push(p);
+    }
+    out
+}
+
+fn same_who(a: &Raw, b: &Raw) -> bool {
+    match (&a.who, &b.who) {
+        (Who::Np(x), Who::Np(y)) => x.first == y.first && x.last == y.last,
+        _ => true,
+    }
+}
+
+/// A party id for a publisher's name ("BBC News" → `bbc`).
+fn resolve_name(name: &str, m: &Matchers) -> Option<String> {
+    let toks = text::tokenize(name);
+    let hits = find_hits(name, &toks, 0..toks.len(), &m.parties);
+    hits.into_iter().max_by_key(|h| h.last - h.first).map(|h| h.pat.id.clone())
+}
+
+// ---------------------------------------------------------------- cues
+
+fn find_cues(d: &Doc, si: usize, out: &mut Vec<Raw>) {
+    let r = d.sent_toks[si].clone();
+    let mut i = r.start;
+    while i < r.end {
+        if d.in_quote[i].is_some() || !d.is_word(i) {
+            i += 1;
+            continue;
+        }
+        let before = out.len();
+        let next = try_cue(d, si, i, out);
+        i = if out.len() > before { next.max(i + 1) } else { i + 1 };
+    }
+}
+
+/// Tries the rules at token `i`; returns the token after the cue when one fired.
+fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
+    let r = d.sent_toks[si].clone();
+    let w = d.low(i);
+    let at_start = i == r.start;
+    // "according to NP"
+    if w == "according" && d.low(i + 1) == "to" {
+        return according_to(d, si, i, out);
+    }
+    if let Some(n) = no_response(d, si, i, out) {
+        return n;
+    }
+    if let Some(n) = declined(d, si, i, out) {
+        return n;
+    }
+    if let Some(n) = understood(d, si, i, out) {
+        return n;
+    }
+    if let Some(n) = report_noun(d, si, i, out) {
+        return n;
+    }
+    if w == "issued" || w == "issues" {
+        return i + 1;
+    }
+    let Some(vf) = verb_form(w) else {
+        return i + 1;
+    };
+    if at_start || (d.cap(i) && i > r.start) {
+        return i + 1;
+    }
+    // Auxiliaries and adverbs before the verb belong to the cue ("has said", "also told",
+    // "had previously expressed", "further emphasized").
+    let mut cs = i;
+    while cs > r.start
+        && d.in_quote[cs - 1].is_none()
+        && (CUE_AUX.contains(&d.low(cs - 1)) || BE.contains(&d.low(cs - 1)) || (d.low(cs - 1).ends_with("ly") && !d.cap(cs - 1) && d.is_word(cs - 1)))
+    {
+        cs -= 1;
+    }
+    let prev = if cs > r.start { d.low(cs - 1) } else { "" };
+    // Nouns: "a state visit", "the report", "his statement", "the UK's stated ambitions".
+    if cs > r.start && (DETERMINERS.contains(&prev) || prev.ends_with("'s") || prev.ends_with("s'")) {
+        return i + 1;
+    }
+    // Infinitives and prepositions: "eager to highlight", "despite reports".
+    if cs > r.start && (prev == "to" || matches!(prev, "of" | "for" | "despite" | "with" | "about" | "amid" | "on" | "in" | "by" | "from" | "and" | "or")) && !d.is_quote_tok(cs - 1) {
+        return i + 1;
+    }
+    let passive = d.toks[cs..i].iter().any(|t| BE.contains(&t.low.as_str())) && !vf.participle;
+    match vf.base {
+        "point" if d.low(i + 1) != "out" => return i + 1,
+        "call" => {
+            let ok = d.low(i + 1) == "for" || (i + 1..(i + 5).min(r.end)).any(|k| d.is_quote_tok(k));
+            if !ok {
+                return i + 1;
+            }
+        }
+        "agree" if d.low(i + 1) != "that" => return i + 1,
+        "see" | "view" => {
+            let has_as = (i + 1..(i + 15).min(r.end)).any(|k| d.low(k) == "as");
+            if !has_as || vf.participle {
+                return i + 1;
+            }
+        }
+        "understand" | "learn" => {
+            let ok = d.low(i + 1) == "that" || d.low(i + 1) == "the" || vf.base == "learn";
+            if !ok || vf.participle {
+                return i + 1;
+            }
+        }
+        _ => {}
+    }
+    // A passive has a speaker only as an agent: "was first reported by MSNBC".
+    if passive && !matches!(vf.base, "report" | "announce" | "confirm" | "reveal" | "write" | "post" | "tweet" | "say" | "state" | "deny" | "claim") {
+        return i + 1;
+    }
+    let mut ce = i;
+    let mut channel = None;
+    let mut why = vec![format!("cue: `{}` ({})", d.words(cs, i), class_name(vf.class))];
+    // Recipient or channel after the verb.
+    match vf.base {
+        "tell" if !passive => {
+            let (e, ch) = recipient(d, i + 1, r.end);
+            if e > i {
+                ce = e;
+                why.push(format!("recipient: `{}`", d.words(i + 1, e)));
+            }
+            channel = ch.or(Some(Channel::Interview));
+        }
+        "point" | "call" => ce = i + 1,
+        _ => {}
+    }
+    if matches!(d.low(ce + 1), "to") && d.cap(ce + 2) || (d.low(ce + 1) == "to" && d.low(ce + 2) == "the" && d.cap(ce + 3)) {
+        let (e, ch) = recipient(d, ce + 2, r.end);
+        if e > ce + 1 {
+            why.push(format!("recipient: `{}`", d.words(ce + 2, e)));
+            ce = e;
+            channel = ch.or(Some(Channel::Interview));
+        }
+    }
+    if let Some((e, ch)) = channel_phrase(d, ce + 1, r.end) {
+        why.push(format!("channel: `{}`", d.words(ce + 1, e)));
+        ce = e;
+        channel = Some(ch);
+    }
+    if channel.is_none() {
+        channel = sentence_channel(d, si);
+        if let Some(c) = channel {
+            why.push(format!("channel from the sentence: {c:?}"));
+        }
+    }
+    if matches!(vf.class, CueClass::Written) && channel.is_none() {
+        channel = Some(if vf.base == "write" { Channel::Document } else { Channel::SocialPost });
+    }
+    let stance = vf.class == CueClass::Stance;
+    let base = match vf.class {
+        CueClass::Speech | CueClass::Written | CueClass::Describe => 0.85,
+        CueClass::Reporting => 0.85,
+        CueClass::Stance => 0.7,
+    };
+    let kind = if vf.class == CueClass::Reporting { ProposalKind::Report } else { ProposalKind::Indirect };
+    if passive {
+        // Only with an agent after "by".
+        let mut k = ce + 1;
+        if d.low(k) == "first" {
+            k += 1;
+        }
+        if d.low(k) != "by" && d.low(ce + 1) != "by" {
+            return ce + 1;
+        }
+        let by = if d.low(ce + 1) == "by" { ce + 1 } else { k };
+        let Some(np) = np_forward(d, by + 1, r.end) else {
+            return ce + 1;
+        };
+        let content = clause_before(d, si, cs);
+        why.push("passive: the speaker is the agent after `by`".into());
+        out.push(Raw { kind, cue: (cs, by), who: Who::Np(np), content, quotes: Vec::new(), channel, sent: si, base: base * 0.9, why, stance });
+        return by + 1;
+    }
+    // Inverted: `"…," said Smith` / `…, said Smith.`
+    let prev_tok = cs.checked_sub(1);
+    let after_comma_or_quote = prev_tok.is_some_and(|p| p >= r.start && (d.toks[p].is_punct(',') || d.is_quote_tok(p)));
+    if after_comma_or_quote
+        && !vf.participle
+        && let Some(np) = np_forward(d, ce + 1, r.end)
+        && inverted_ok(d, &np, r.end)
+    {
+        let (content, quotes) = left_content(d, si, cs);
+        if !content.is_empty() {
+            why.push(format!("inverted: speaker after the cue (`{}`)", d.words(np.first, np.last)));
+            let kind = if !quotes.is_empty() && quotes_cover(d, &quotes, &content) { ProposalKind::Direct } else { kind };
+            out.push(Raw { kind, cue: (cs, ce), who: Who::Np(np.clone()), content, quotes, channel, sent: si, base: base + 0.05, why, stance });
+            return np.last + 1;
+        }
+    }
+    // Participle after a comma with no subject of its own: "…, stating that …".
+    let subject = if vf.participle && prev_tok.is_some_and(|p| d.toks[p].is_punct(',')) {
+        None
+    } else {
+        subject_before(d, si, cs)
+    };
+    let subject = subject.filter(|np| plausible_speaker(d, np));
+    let subordinate = subject.as_ref().is_some_and(|np| np.first > r.start && matches!(d.low(np.first - 1), "while" | "although" | "though" | "as" | "if" | "when" | "because" | "since" | "whereas"));
+    let who = match subject {
+        Some(np) => Who::Np(np),
+        None if vf.participle => {
+            // The previous attribution in this sentence, or the sentence's leading name.
+            if let Some(j) = out.iter().rposition(|x| x.sent == si) {
+                why.push("speaker: the subject of the main clause (participle cue)".into());
+                Who::SameAs(j)
+            } else if let Some(np) = leading_np(d, si) {
+                why.push("speaker: the subject of the sentence (participle cue)".into());
+                Who::Np(np)
+            } else {
+                return ce + 1;
+            }
+        }
+        None => return ce + 1,
+    };
+    // Content: a quotation closed just before the speaker ("…," he said), or what follows.
+    let np_first = match &who {
+        Who::Np(np) => np.first,
+        _ => cs,
+    };
+    let closes_quote = np_first > r.start && {
+        let mut p = np_first - 1;
+        if d.toks[p].is_punct(',') && p > r.start {
+            p -= 1;
+        }
+        d.is_quote_tok(p) && d.in_quote[p].is_some()
+    } && np_first.abs_diff(cs) <= 8;
+    let (content, quotes, kind, why_c) = if closes_quote {
+        let (c, mut q) = left_content(d, si, np_first);
+        // Split quote: `"…," he said, "…"`
+        let mut c = c;
+        let mut k = ce + 1;
+        if d.toks.get(k).is_some_and(|t| t.is_punct(',') || t.is_punct(':')) {
+            k += 1;
+        }
+        let mut why_c = "content: the quotation closed just before the speaker".to_string();
+        if let Some(qi) = d.in_quote.get(k).copied().flatten()
+            && d.quotes[qi].open == d.toks[k].s
+        {
+            q.push(qi);
+            c = c.start..d.quotes[qi].inner.end;
+            why_c = "content: a split quotation around the speaker and cue".into();
+        }
+        (c, q, ProposalKind::Direct, why_c)
+    } else {
+        let (c, q, direct) = right_content(d, si, ce, subordinate);
+        let k = if direct { ProposalKind::Direct } else { kind };
+        let w = if direct {
+            "content: the quotation the cue introduces".to_string()
+        } else if c.is_empty() {
+            String::new()
+        } else {
+            "content: the clause after the cue".to_string()
+        };
+        if c.is_empty() {
+            // "…, NP said." — the content is before.
+            let before = match &who {
+                Who::Np(np) if np.first > r.start && d.toks[np.first - 1].is_punct(',') => clause_before(d, si, np.first),
+                _ => 0..0,
+            };
+            let q = quotes_in(d, &before);
+            let direct = !q.is_empty() && quotes_cover(d, &q, &before);
+            let k = if direct { ProposalKind::Direct } else { kind };
+            (before, q, k, "content: the clause before the speaker and cue".to_string())
+        } else {
+            (c, q, k, w)
+        }
+    };
+    if content.is_empty() {
+        return ce + 1;
+    }
+    why.push(why_c);
+    // A direct quotation continued after "he added, …" is one statement.
+    let base = if matches!(who, Who::SameAs(_)) { base - 0.1 } else { base };
+    out.push(Raw { kind, cue: (cs, ce), who, content, quotes, channel, sent: si, base, why, stance });
+    ce + 1
+}
+
+fn class_name(c: CueClass) -> &'static str {
+    match c {
+        CueClass::Speech => "speech verb",
+        CueClass::Written => "writing verb",
+        CueClass::Reporting => "reporting verb",
+        CueClass::Stance => "stance verb",
+        CueClass::Describe => "describing verb",
+    }
+}
+
+/// After a cue like "told": the recipient ("the BBC", "the BBC's Today programme",
+/// "reporters"). Returns the last token of the recipient (or `start - 1`) and a channel.
+fn recipient(d: &Doc, start: usize, end: usize) -> (usize, Option<Channel>) {
+    let mut k = start;
+    let mut last = start.wrapping_sub(1);
+    if matches!(d.low(k), "the" | "a" | "an") {
+        k += 1;
+    }
+    let mut any = false;
+    while k < end && d.in_quote[k].is_none() {
+        let t = &d.toks[k];
+        if t.kind != TK::Word {
+            break;
+        }
+        if RECIPIENT_NOUNS.contains(&t.low.as_str()) {
+            last = k;
+            any = true;
+            if !matches!(t.low.as_str(), "us" | "me" | "him" | "her" | "them") || !any {
+                k += 1;
+                // "reporters at the White House" is not followed further.
+            }
+            break;
+        }
+        if d.cap(k) && !matches!(t.low.as_str(), "i") {
+            last = k;
+            any = true;
+            k += 1;
+            continue;
+        }
+        break;
+    }
+    if !any {
+        return (start.wrapping_sub(1), None);
+    }
+    (last, Some(Channel::Interview))
+}
+
+/// "in a statement", "on X", "on Twitter", "in a post on X", "in an interview".
+fn channel_phrase(d: &Doc, start: usize, end: usize) -> Option<(usize, Channel)> {
+    let w = |k: usize| if k < end { d.low(k) } else { "" };
+    match (w(start), w(start + 1), w(start + 2)) {
+        ("in", "a", "statement") | ("in", "a", "written") => Some((start + 2 + usize::from(w(start + 2) == "written"), Channel::Statement)),
+        ("in", "an", "interview") => Some((start + 2, Channel::Interview)),
+        ("in", "a", "post") | ("in", "a", "tweet") => {
+            if w(start + 3) == "on" && d.cap(start + 4) {
+                Some((start + 4, Channel::SocialPost))
+            } else {
+                Some((start + 2, Channel::SocialPost))
+            }
+        }
+        ("on", x, _) if matches!(x, "x" | "twitter" | "facebook" | "linkedin" | "bluesky" | "threads") && d.cap(start + 1) => {
+            Some((start + 1, Channel::SocialPost))
+        }
+        ("on", "truth", "social") => Some((start + 2, Channel::SocialPost)),
+        ("on", "social", "media") => Some((start + 2, Channel::SocialPost)),
+        ("at", "a", "briefing") | ("at", "a", "press") => Some((start + 2 + usize::from(w(start + 3) == "briefing" || w(start + 3) == "conference"), Channel::Briefing)),
+        _ => None,
+    }
+}
+
+/// A channel stated elsewhere in the sentence ("In a statement shared on the social media
+/// platform X, …").
+fn sentence_channel(d: &Doc, si: usize) -> Option<Channel> {
+    let r = d.sent_toks[si].clone();
+    let ws: Vec<&str> = r.clone().filter(|k| d.in_quote[*k].is_none()).map(|k| d.low(k)).collect();
+    let has = |a: &str, b: &str| ws.windows(2).any(|p| p[0] == a && p[1] == b);
+    if has("social", "media") || has("on", "x") && r.clone().any(|k| d.text.get(d.toks[k].s..d.toks[k].e) == Some("X")) || ws.contains(&"tweet") || ws.contains(&"tweeted") {
+        return Some(Channel::SocialPost);
+    }
+    if has("a", "statement") {
+        return Some(Channel::Statement);
+    }
+    if ws.iter().any(|w| matches!(*w, "spokesperson" | "spokesman" | "spokeswoman" | "briefing")) {
+        return Some(Channel::Briefing);
+    }
+    None
+}
+
+/// Whether the words after an inverted cue really are a speaker: a pronoun or a name,
+/// ending the sentence or followed by a comma.
+fn inverted_ok(d: &Doc, np: &NpRef, end: usize) -> bool {
+    let next = np.last + 1;
+    let ends = next >= end || d.toks[next].kind == TK::Punct;
+    let nameish = (np.first..=np.last).any(|k| d.cap(k)) || PRONOUNS_PERSON.contains(&d.low(np.first)) || PRONOUNS_PLURAL.contains(&d.low(np.first));
+    ends && nameish && np.last - np.first <= 8
+}
+
+/// The noun phrase that starts at `start`, for "said Smith", "according to BBC sources".
+fn np_forward(d: &Doc, start: usize, end: usize) -> Option<NpRef> {
+    let mut k = start;
+    if k >= end || d.in_quote[k].is_some() {
+        return None;
+    }
+    if PRONOUNS_PERSON.contains(&d.low(k)) || PRONOUNS_PLURAL.contains(&d.low(k)) {
+        return Some(NpRef { first: k, last: k, name: None });
+    }
+    let mut last = None;
+    while k < end && k < start + 12 {
+        let t = &d.toks[k];
+        if d.in_quote[k].is_some() {
+            break;
+        }
+        if t.kind == TK::Punct {
+            if (t.low == "-" || t.low == "&") && last.is_some() {
+                k += 1;
+                continue;
+            }
+            break;
+        }
+        let lw = t.low.as_str();
+        if NP_STOP.contains(&lw) && !(NP_INNER.contains(&lw) && last.is_some() && d.cap(k + 1)) && !(lw == "and" && last.is_some() && d.cap(k + 1) && d.cap(k - 1)) {
+            break;
+        }
+        if verb_form(lw).is_some() && last.is_some() && !d.cap(k) {
+            break;
+        }
+        last = Some(k);
+        k += 1;
+    }
+    let last = last?;
+    Some(NpRef { first: start, last, name: None })
+}
+
+/// The subject noun phrase before the cue starting at `cs`, skipping an appositive or a
+/// relative clause between commas ("Michael Kratsios, who served as …, indicated").
+fn subject_before(d: &Doc, si: usize, cs: usize) -> Option<NpRef> {
+    let r = d.sent_toks[si].clone();
+    if cs <= r.start {
+        return None;
+    }
+    let mut j = cs - 1;
+    // "while declining to comment", "…, which highlighted"
+    if matches!(d.low(j), "which" | "who") && j > r.start && d.toks[j - 1].is_punct(',') {
+        let np = np_back(d, r.start, j.checked_sub(2)?)?;
+        return Some(np);
+    }
+    if matches!(d.low(j), "while" | "when" | "after" | "before" | "by") && j > r.start && d.toks[j - 1].is_punct(',') {
+        j -= 1;
+        // fall through to the comma case below with the clause as the "appositive"
+        let np = np_back(d, r.start, j.checked_sub(1)?)?;
+        return Some(np);
+    }
+    if d.toks[j].is_punct(',') {
+        // An appositive or relative clause: find the comma that opens it.
+        let mut k = j;
+        let mut opened = None;
+        while k > r.start {
+            k -= 1;
+            if d.toks[k].is_punct(',') && d.in_quote[k].is_none() {
+                opened = Some(k);
+                break;
+            }
+            if j - k > 30 {
+                break;
+            }
+        }
+        let open = opened?;
+        if open == r.start || open + 1 >= j {
+            return None;
+        }
+        let seg = (open + 1, j - 1);
+        let np = np_back(d, r.start, open - 1)?;
+        let seg_is_name = (seg.0..=seg.1).all(|x| d.cap(x) || d.toks[x].low == "-") && seg.1 - seg.0 < 4;
+        if seg_is_name {
+            return Some(NpRef { first: np.first, last: seg.1, name: Some(seg) });
+        }
+        // The segment must read like a description or a relative clause, not a clause
+        // with its own subject and verb ("…, the deal collapsed, he said" is different).
+        let lead = d.low(seg.0);
+        let looks_described = matches!(lead, "who" | "which" | "whose" | "a" | "an" | "the" | "director" | "chief" | "head" | "former" | "then" | "now" | "also" | "while")
+            || !d.cap(seg.0) && verb_form(lead).is_none()
+            || d.cap(seg.0);
+        return looks_described.then_some(np);
+    }
+    np_back(d, r.start, j)
+}
+
+/// Collects a noun phrase ending at token `end`, walking back.
+fn np_back(d: &Doc, sent_start: usize, end: usize) -> Option<NpRef> {
+    if end < sent_start || !d.is_word(end) || d.in_quote[end].is_some() {
+        return None;
+    }
+    let lw = d.low(end);
+    if PRONOUNS_PERSON.contains(&lw) || PRONOUNS_PLURAL.contains(&lw) || PRONOUNS_OTHER.contains(&lw) {
+        return Some(NpRef { first: end, last: end, name: None });
+    }
+    let mut k = end;
+    let mut first = end + 1;
+    loop {
+        let t = &d.toks[k];
+        let ok = if d.in_quote[k].is_some() {
+            false
+        } else if t.kind == TK::Punct {
+            (t.low == "-" || t.low == "&") && k > sent_start && k < end
+        } else {
+            let w = t.low.as_str();
+            let inner_prep = NP_INNER.contains(&w) && k < end && k > sent_start && d.is_word(k - 1) && d.is_word(k + 1) && !NP_STOP.contains(&d.low(k - 1)) && (d.cap(k + 1) || d.cap(k - 1) || matches!(d.low(k + 1), "the" | "a"));
+            let and_names = w == "and" && k > sent_start && d.cap(k - 1) && d.cap(k + 1);
+            let is_stop = NP_STOP.contains(&w) && !inner_prep && !and_names;
+            let verbish = k < end && verb_form(w).is_some() && !d.cap(k);
+            let gerund_or_adverb = !d.cap(k) && (w.ends_with("ing") || w.ends_with("ly")) && !matches!(w, "thing" | "king" | "ruling" | "family" | "rally" | "ally" | "italy" | "july");
+            !is_stop && !verbish && !gerund_or_adverb && !(CONNECTIVES.contains(&w) && d.cap(k) && k == sent_start)
+        };
+        if !ok {
+            break;
+        }
+        first = k;
+        if k == sent_start || end - k >= 12 {
+            break;
+        }
+        k -= 1;
+    }
+    // Trim leading prepositions and connectives.
+    while first < end && (NP_INNER.contains(&d.low(first)) || CONNECTIVES.contains(&d.low(first)) || d.toks[first].kind == TK::Punct) {
+        first += 1;
+    }
+    if first > end {
+        return None;
+    }
+    let content_words = (first..=end).filter(|x| d.is_word(*x) && !matches!(d.low(*x), "the" | "a" | "an")).count();
+    if content_words == 0 {
+        return None;
+    }
+    // Lowercase single words are rarely speakers ("officials" is, "it" handled above).
+    Some(NpRef { first, last: end, name: None })
+}
+
+/// Nouns that can head a speaker phrase: people, organisations, documents.
+const SPEAKER_HEADS: &[&str] = &[
+    "official", "spokesperson", "spokesman", "spokeswoman", "spokespeople", "source", "aide",
+    "minister", "secretary", "president", "adviser", "advisor", "analyst", "economist", "expert",
+    "critic", "lawmaker", "legislator", "senator", "congressman", "congresswoman",
+    "representative", "governor", "diplomat", "negotiator", "executive", "chief", "director",
+    "leader", "chairman", "chairwoman", "chair", "campaign", "government", "administration",
+    "department", "ministry", "office", "company", "firm", "group", "industry", "association",
+    "union", "body", "agency", "committee", "council", "party", "people", "person", "resident",
+    "voter", "supporter", "opponent", "activist", "farmer", "producer", "manufacturer",
+    "business", "investor", "researcher", "scientist", "observer", "commentator", "insider",
+    "staff", "team", "organiser", "organizer", "officer", "police", "prosecutor", "judge", "court",
+    "lawyer", "attorney", "statement", "report", "study", "poll", "survey", "data", "document",
+    "memo", "letter", "filing", "order", "website", "editorial", "article", "ceo", "boss",
+    "candidate", "nominee", "member", "operative", "strategist", "advocate", "organization",
+    "organisation", "authority", "authorities", "regulator", "watchdog", "mou", "memorandum",
+    "everyone", "others", "many", "both", "someone", "nobody", "friend", "family", "host", "anchor",
+    "reporter", "journalist", "columnist", "author", "writer", "editor", "correspondent", "man",
+    "woman", "men", "women", "official's", "counsel", "governments", "ministers", "sources",
+    "officials", "spokespersons", "groups", "companies", "firms", "people's", "rivals", "allies",
+    "pollster", "pollsters", "voters", "critics", "experts", "analysts", "economists", "aides",
+];
+
+/// Whether a noun phrase can be a speaker: a pronoun, a name, or a person-, organisation-
+/// or document-like head ("the spokesperson", "many economists", "the MOU").
+fn plausible_speaker(d: &Doc, np: &NpRef) -> bool {
+    let lw = d.low(np.first);
+    if np.first == np.last && (PRONOUNS_PERSON.contains(&lw) || PRONOUNS_PLURAL.contains(&lw) || PRONOUNS_OTHER.contains(&lw)) {
+        return true;
+    }
+    let head = d.toks.get(np.last).map(|t| t.base().to_string()).unwrap_or_default();
+    let sing = head.strip_suffix('s').unwrap_or(&head).to_string();
+    if DEAL_NOUNS.contains(&head.as_str()) || TALK_NOUNS.contains(&head.as_str()) {
+        return false;
+    }
+    let named = (np.first..=np.last).any(|k| d.cap(k) && !matches!(d.low(k), "the" | "this" | "these" | "a" | "an" | "his" | "her" | "their" | "its" | "that" | "those" | "while" | "but" | "and"));
+    named || SPEAKER_HEADS.contains(&head.as_str()) || SPEAKER_HEADS.contains(&sing.as_str())
+}
+
+/// The sentence's leading name, for participle cues without a subject.
+fn leading_np(d: &Doc, si: usize) -> Option<NpRef> {
+    let r = d.sent_toks[si].clone();
+    let mut k = r.start;
+    let mut last = None;
+    while k < r.end && (d.cap(k) || (d.low(k) == "'s") || (last.is_some() && matches!(d.low(k), "of" | "-"))) {
+        if d.cap(k) {
+            last = Some(k);
+        }
+        k += 1;
+    }
+    let np = last.map(|l| NpRef { first: r.start, last: l, name: None })?;
+    plausible_speaker(d, &np).then_some(np)
+}
+
+/// The content after a cue ending at `ce`: a quotation it introduces, or the rest of the
+/// sentence (with "that"). Returns the byte range, quotations inside, and whether direct.
+fn right_content(d: &Doc, si: usize, ce: usize, subordinate: bool) -> (Range<usize>, Vec<usize>, bool) {
+    let r = d.sent_toks[si].clone();
+    let mut k = ce + 1;
+    // Skip a time expression or short prepositional phrase before "that":
+    // "indicated on Tuesday evening that …".
+    if let Some(t) = (k..(k + 7).min(r.end)).find(|x| d.low(*x) == "that" && d.in_quote[*x].is_none())
+        && t > k
+        && matches!(d.low(k), "on" | "in" | "at" | "late" | "earlier" | "last" | "this" | "during" | "yesterday" | "today" | "recently" | "previously" | "again" | "repeatedly" | "privately" | "publicly")
+    {
+        k = t;
+    }
+    while k < r.end && (d.toks[k].is_punct(':') || d.toks[k].is_punct(',') || d.toks[k].is_punct('-') || d.toks[k].low == "—") {
+        k += 1;
+    }
+    if k >= r.end {
+        return (0..0, Vec::new(), false);
+    }
+    // Direct: a quotation opens here.
+    if let Some(qi) = d.in_quote[k]
+        && d.quotes[qi].open == d.toks[k].s
+    {
+        let q = &d.quotes[qi];
+        let mut quotes = vec![qi];
+        let mut range = q.inner.clone();
+        // "…," he added, "…" — a split quote continuing after the speaker.
+        let after = d.tok_at(q.close_end);
+        if let Some((qi2, _)) = split_continuation(d, after) {
+            quotes.push(qi2);
+            range = range.start..d.quotes[qi2].inner.end;
+        }
+        return (range, quotes, true);
+    }
+    let start = d.toks[k].s;
+    let mut end = content_end(d, si);
+    // Stop before ", stating that …" (another cue) and, in a subordinate clause ("while X
+    // maintains that …, …"), at the clause's comma.
+    for t in k + 1..r.end {
+        let tok = &d.toks[t];
+        if tok.s >= end {
+            break;
+        }
+        if tok.is_punct(',') && d.in_quote[t].is_none() {
+            let next_cue = d.toks.get(t + 1).and_then(|n| verb_form(&n.low)).is_some_and(|v| v.participle);
+            // The reporter's own concessive framing is not what was said.
+            let concessive = matches!(d.low(t + 1), "despite" | "although" | "though" | "whereas" | "notwithstanding");
+            if next_cue || subordinate || concessive {
+                end = tok.s;
+                break;
+            }
+        }
+        if subordinate && d.is_quote_tok(t) && t > 0 && d.toks[t - 1].is_punct(',') && d.in_quote[t].is_some_and(|q| d.quotes[q].close_end == tok.e) {
+            end = tok.e;
+            break;
+        }
+    }
+    if end <= start {
+        return (0..0, Vec::new(), false);
+    }
+    // A quotation that starts inside and runs past the sentence end belongs to the content.
+    for q in &d.quotes {
+        if q.open >= start && q.open < end && q.close_end > end && end == content_end(d, si) {
+            end = q.close_end;
+        }
+    }
+    let range = trim_range(d, start..end);
+    let q = quotes_in(d, &range);
+    (range, q, false)
+}
+
+/// `"…," he said, "…"` after the speaker: the continuing quotation, if any.
+fn split_continuation(d: &Doc, after_close: usize) -> Option<(usize, usize)> {
+    let mut k = after_close;
+    if d.toks.get(k).is_some_and(|t| t.is_punct(',')) {
+        k += 1;
+    }
+    let np_end = (k..k + 6).find(|x| d.toks.get(*x).is_some_and(|t| verb_form(&t.low).is_some()))?;
+    let mut j = np_end + 1;
+    if d.toks.get(j).is_some_and(|t| t.is_punct(',')) {
+        j += 1;
+    }
+    let qi = d.in_quote.get(j).copied().flatten()?;
+    (d.quotes[qi].open == d.toks[j].s).then_some((qi, j))
+}
+
+/// Where a sentence's content ends: before its final punctuation (kept when inside a
+/// closing quote).
+fn content_end(d: &Doc, si: usize) -> usize {
+    let r = d.sent_toks[si].clone();
+    let mut k = r.end;
+    while k > r.start {
+        let t = &d.toks[k - 1];
+        if t.kind == TK::Punct && matches!(t.low.as_str(), "." | "!" | "?" | ";" | ":" | ",") && d.in_quote[k - 1].is_none() {
+            k -= 1;
+            continue;
+        }
+        break;
+    }
+    if k == r.start {
+        return d.sents[si].end;
+    }
+    d.toks[k - 1].e
+}
+
+/// The part of the sentence before the cue (or before the comma that precedes the speaker),
+/// without leading connectives.
+fn clause_before(d: &Doc, si: usize, upto: usize) -> Range<usize> {
+    let r = d.sent_toks[si].clone();
+    let mut e = upto;
+    while e > r.start && d.toks[e - 1].kind == TK::Punct && !d.is_quote_tok(e - 1) {
+        e -= 1;
+    }
+    if e <= r.start {
+        return 0..0;
+    }
+    let mut s = r.start;
+    // Strip "However," and the like.
+    while s < e && CONNECTIVES.contains(&d.low(s)) {
+        s += 1;
+        if d.toks.get(s).is_some_and(|t| t.is_punct(',')) {
+            s += 1;
+        }
+    }
+    if s >= e {
+        return 0..0;
+    }
+    trim_range(d, d.toks[s].s..d.toks[e - 1].e)
+}
+
+/// The quotation(s) closed just before token `upto` ("…," he said), or the clause before.
+fn left_content(d: &Doc, si: usize, upto: usize) -> (Range<usize>, Vec<usize>) {
+    let r = d.sent_toks[si].clone();
+    let mut p = upto;
+    while p > r.start && d.toks[p - 1].is_punct(',') {
+        p -= 1;
+    }
+    if p > 0
+        && let Some(qi) = d.in_quote[p - 1]
+        && d.is_quote_tok(p - 1)
+    {
+        let q = &d.quotes[qi];
+        return (q.inner.clone(), vec![qi]);
+    }
+    // A quotation that ends with its own comma inside the marks: `"…," said X`.
+    if p > 0 && d.is_quote_tok(p - 1) {
+        if let Some(qi) = d.in_quote[p - 1] {
+            return (d.quotes[qi].inner.clone(), vec![qi]);
+        }
+    }
+    let c = clause_before(d, si, upto);
+    let q = quotes_in(d, &c);
+    (c, q)
+}
+
+fn quotes_in(d: &Doc, r: &Range<usize>) -> Vec<usize> {
+    d.quotes.iter().enumerate().filter(|(_, q)| q.open >= r.start.saturating_sub(3) && q.inner.end <= r.end + 3 && q.inner.start < r.end).map(|(i, _)| i).collect()
+}
+
+/// Whether the quotations make up (nearly) all of the content.
+fn quotes_cover(d: &Doc, qs: &[usize], r: &Range<usize>) -> bool {
+    let inner: usize = qs.iter().filter_map(|q| d.quotes.get(*q)).map(|q| q.inner.len()).sum();
+    inner * 10 >= r.len() * 8
+}
+
+/// Trims spaces, a trailing comma and a full stop outside quotes.
+fn trim_range(d: &Doc, r: Range<usize>) -> Range<usize> {
+    let s = d.text.get(r.clone()).unwrap_or("");
+    let lead = s.len() - s.trim_start().len();
+    let mut t = s.trim();
+    while let Some(x) = t.strip_suffix([',', ';', ':']) {
+        t = x.trim_end();
+    }
+    if let Some(x) = t.strip_suffix('.')
+        && !x.ends_with('.')
+    {
+        t = x;
+    }
+    r.start + lead..r.start + lead + t.len()
+}
+
+fn according_to(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
+    let r = d.sent_toks[si].clone();
+    let Some(np) = np_forward(d, i + 2, r.end) else {
+        return i + 2;
+    };
+    let mut why = vec!["cue: `according to`".to_string()];
+    // "according to NP, CONTENT" or "CONTENT, according to NP".
+    let content = if i == r.start || (i > r.start && CONNECTIVES.contains(&d.low(r.start)) && i <= r.start + 2) {
+        let mut k = np.last + 1;
+        if d.toks.get(k).is_some_and(|t| t.is_punct(',')) {
+            k += 1;
+        }
+        if k >= r.end {
+            return np.last + 1;
+        }
+        why.push("content: the clause after `according to …,`".into());
+        trim_range(d, d.toks[k].s..content_end(d, si))
+    } else {
+        why.push("content: the clause before `according to`".into());
+        let mut c = clause_before(d, si, i);
+        // "…, according to NP, …": the rest of the sentence belongs to the content too.
+        if np.last + 1 < r.end && d.toks[np.last + 1].is_punct(',') && np.last + 2 < r.end {
+            let e = content_end(d, si);
+            if e > c.end {
+                c = c.start..e;
+            }
+        }
+        c
+    };
+    let quotes = quotes_in(d, &content);
+    let channel = sentence_channel(d, si);
+    out.push(Raw { kind: ProposalKind::Report, cue: (i, i + 1), who: Who::Np(np.clone()), content, quotes, channel, sent: si, base: 0.85, why, stance: false });
+    np.last + 1
+}
+
+/// "did not respond to requests for comment", "has yet to respond", "could not be reached",
+/// "not yet yielded a response", "no response".
+fn no_response(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
+    let r = d.sent_toks[si].clone();
+    let w = |k: usize| if k < r.end { d.low(k) } else { "" };
+    let respond = |x: &str| matches!(x, "respond" | "responded" | "reply" | "replied" | "return" | "returned" | "answer" | "answered" | "comment");
+    let mut k;
+    let start;
+    if matches!(w(i), "did" | "does" | "has" | "have" | "had" | "could" | "would") && matches!(w(i + 1), "not" | "n't") {
+        k = i + 2;
+        while matches!(w(k), "yet" | "immediately" | "so" | "far" | "as") {
+            k += 1;
+        }
+        if respond(w(k)) && w(k) != "comment" || (w(k) == "be" && w(k + 1) == "reached") || (w(k) == "yielded" && matches!(w(k + 1), "a" | "any")) {
+            start = i;
+        } else {
+            return None;
+        }
+    } else if matches!(w(i), "has" | "have" | "had") && w(i + 1) == "yet" && w(i + 2) == "to" && respond(w(i + 3)) {
+        start = i;
+        k = i + 3;
+    } else if w(i) == "not" && w(i + 1) == "yet" && w(i + 2) == "yielded" {
+        start = i;
+        k = i + 2;
+    } else if w(i) == "no" && matches!(w(i + 1), "response" | "reply") && i > r.start && !DETERMINERS.contains(&w(i - 1)) {
+        start = i;
+        k = i + 1;
+    } else {
+        return None;
+    }
+    // Extend over "to (a) request(s) for comment/clarification", "be reached for comment",
+    // "yielded a response".
+    let mut last = k;
+    k += 1;
+    while k < r.end && matches!(w(k), "to" | "a" | "an" | "any" | "request" | "requests" | "for" | "comment" | "clarification" | "reached" | "be" | "response" | "reply" | "inquiries" | "queries" | "messages" | "emails" | "calls" | "immediately" | "further") {
+        last = k;
+        k += 1;
+    }
+    let why = vec![format!("cue: `{}` (no response)", d.words(start, last))];
+    // "Inquiries made to Google, Microsoft, and Nvidia for comment have … not yielded a
+    // response": each addressee did not respond.
+    let addressees = addressees(d, si, start);
+    if !addressees.is_empty() {
+        for np in addressees {
+            let mut why = why.clone();
+            why.push(format!("speaker: `{}`, to whom the request for comment was made", d.words(np.first, np.last)));
+            let content = d.tok_span(np.first, last);
+            out.push(Raw { kind: ProposalKind::NoResponse, cue: (start, last), who: Who::Np(np), content: trim_range(d, d.toks[r.start].s.min(content.start)..content_end(d, si)), quotes: Vec::new(), channel: None, sent: si, base: 0.85, why, stance: false });
+        }
+        return Some(last + 1);
+    }
+    let Some(np) = subject_before(d, si, start) else {
+        return Some(last + 1);
+    };
+    let content = trim_range(d, d.toks[start].s..content_end(d, si));
+    out.push(Raw { kind: ProposalKind::NoResponse, cue: (start, last), who: Who::Np(np), content, quotes: Vec::new(), channel: None, sent: si, base: 0.85, why, stance: false });
+    Some(last + 1)
+}
+
+/// The parties a request for comment was made to: "(inquiries|requests) (made|sent) to A, B
+/// and C for comment".
+fn addressees(d: &Doc, si: usize, before: usize) -> Vec<NpRef> {
+    let r = d.sent_toks[si].clone();
+    let Some(to) = (r.start..before).find(|k| {
+        d.low(*k) == "to" && (r.start..*k).any(|j| matches!(d.low(j), "inquiries" | "requests" | "queries" | "approaches" | "questions"))
+    }) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut k = to + 1;
+    let mut cur: Option<(usize, usize)> = None;
+    while k < before && d.low(k) != "for" {
+        if d.cap(k) {
+            cur = Some(match cur {
+                Some((f, _)) => (f, k),
+                None => (k, k),
+            });
+        } else if let Some((f, l)) = cur.take() {
+            out.push(NpRef { first: f, last: l, name: None });
+        }
+        k += 1;
+    }
+    if let Some((f, l)) = cur {
+        out.push(NpRef { first: f, last: l, name: None });
+    }
+    out
+}
+
+/// "declined to comment", "refused to comment", "would not comment", "has not offered
+/// specific commentary".
+fn declined(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
+    let r = d.sent_toks[si].clone();
+    let w = |k: usize| if k < r.end { d.low(k) } else { "" };
+    let topic = |x: &str| matches!(x, "comment" | "say" | "discuss" | "elaborate" | "speculate" | "confirm");
+    let (start, last) = if matches!(w(i), "declined" | "declines" | "declining" | "decline" | "refused" | "refuses" | "refusing") && w(i + 1) == "to" && topic(w(i + 2)) {
+        let mut cs = i;
+        while cs > r.start && CUE_AUX.contains(&d.low(cs - 1)) {
+            cs -= 1;
+        }
+        (cs, i + 2)
+    } else if matches!(w(i), "would" | "did" | "could" | "will" | "has" | "have" | "had") && matches!(w(i + 1), "not" | "n't") {
+        let mut k = i + 2;
+        let mut steps = 0;
+        while k < r.end && steps < 4 && !matches!(w(k), "comment" | "commentary" | "comments") {
+            if !matches!(w(k), "offered" | "provided" | "given" | "made" | "immediately" | "any" | "specific" | "further" | "a" | "publicly" | "officially" | "directly" | "offer" | "provide" | "give") {
+                return None;
+            }
+            k += 1;
+            steps += 1;
+        }
+        if !matches!(w(k), "comment" | "commentary" | "comments") {
+            return None;
+        }
+        (i, k)
+    } else {
+        return None;
+    };
+    let mut why = vec![format!("cue: `{}` (declined to comment)", d.words(start, last))];
+    let who = match subject_before(d, si, start) {
+        Some(np) => Who::Np(np),
+        None => {
+            if let Some(j) = out.iter().rposition(|x| x.sent == si) {
+                why.push("speaker: the subject of the main clause".into());
+                Who::SameAs(j)
+            } else {
+                let Some(np) = leading_np(d, si) else {
+                    return Some(last + 1);
+                };
+                Who::Np(np)
+            }
+        }
+    };
+    // What was not commented on: "on the specifics of …" up to the clause end.
+    let mut e = last + 1;
+    let mut end_b = d.toks[last].e;
+    if matches!(w(e), "on" | "about" | "directly") {
+        while e < r.end && !(d.toks[e].is_punct(',') && d.in_quote[e].is_none()) && !(d.toks[e].kind == TK::Punct && matches!(d.toks[e].low.as_str(), "." | ";")) {
+            end_b = d.toks[e].e;
+            e += 1;
+        }
+    }
+    let content = trim_range(d, d.toks[start].s..end_b);
+    let quotes = quotes_in(d, &content);
+    out.push(Raw { kind: ProposalKind::DeclinedToComment, cue: (start, last), who, content, quotes, channel: None, sent: si, base: 0.85, why, stance: false });
+    Some(last + 1)
+}
+
+/// "it is understood that …", "X are understood to …".
+fn understood(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
+    let r = d.sent_toks[si].clone();
+    let w = |k: usize| if k < r.end { d.low(k) } else { "" };
+    if w(i) == "it" && matches!(w(i + 1), "is" | "was" | "'s") && w(i + 2) == "understood" {
+        let mut k = i + 3;
+        if d.toks.get(k).is_some_and(|t| t.is_punct(',')) {
+            k += 1;
+        }
+        let content = trim_range(d, d.toks.get(k).map(|t| t.s).unwrap_or(d.sents[si].end)..content_end(d, si));
+        let quotes = quotes_in(d, &content);
+        let why = vec!["cue: `it is understood` (the outlet's unattributed understanding)".to_string()];
+        out.push(Raw { kind: ProposalKind::Understood, cue: (i, i + 2), who: Who::Publisher, content, quotes, channel: Some(Channel::Report), sent: si, base: 0.6, why, stance: false });
+        return Some(i + 3);
+    }
+    if matches!(w(i), "is" | "are" | "was" | "were") && w(i + 1) == "understood" && w(i + 2) == "to" {
+        let content = trim_range(d, d.toks[r.start].s..content_end(d, si));
+        let quotes = quotes_in(d, &content);
+        let why = vec![format!("cue: `{} understood to` (the outlet's unattributed understanding)", w(i))];
+        out.push(Raw { kind: ProposalKind::Understood, cue: (i, i + 2), who: Who::Publisher, content, quotes, channel: Some(Channel::Report), sent: si, base: 0.55, why, stance: false });
+        return Some(i + 3);
+    }
+    None
+}
+
+/// "The initial report on X emerged from The New York Times".
+fn report_noun(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
+    let r = d.sent_toks[si].clone();
+    if !matches!(d.low(i), "report" | "reports" | "reporting") || i == r.start || !DETERMINERS.contains(&d.low(i - 1)) {
+        return None;
+    }
+    let from = (i + 1..(i + 14).min(r.end)).find(|k| {
+        matches!(d.low(*k), "from" | "by") && matches!(d.low(k - 1), "emerged" | "came" | "comes" | "published" | "first" | "originated" | "surfaced")
+    })?;
+    let np = np_forward(d, from + 1, r.end)?;
+    if !(np.first..=np.last).any(|k| d.cap(k)) {
+        return None;
+    }
+    let mut cs = i + 1;
+    if matches!(d.low(cs), "on" | "of" | "about" | "into") {
+        cs += 1;
+    }
+    let mut ce = from - 1;
+    while ce > cs && matches!(d.low(ce), "emerged" | "came" | "comes" | "published" | "first" | "originated" | "surfaced" | "was" | "were" | "had" | "has") {
+        ce -= 1;
+    }
+    if ce < cs {
+        return None;
+    }
+    let content = d.tok_span(cs, ce);
+    let why = vec![
+        format!("cue: the noun `{}` with its source after `{}`", d.low(i), d.words(from - 1, from)),
+        "content: what the report is on".to_string(),
+    ];
+    out.push(Raw { kind: ProposalKind::Report, cue: (i, i), who: Who::Np(np.clone()), content, quotes: Vec::new(), channel: Some(Channel::Report), sent: si, base: 0.8, why, stance: false });
+    Some(np.last + 1)
+}
+
+// ---------------------------------------------------------------- speakers
+
+fn resolve_speaker(d: &Doc, m: &Matchers, np: &NpRef, history: &[Resolved], on: Option<Date>, why: &mut Vec<String>) -> Option<Resolved> {
+    let words = d.words(np.first, np.last);
+    let span = d.span(d.tok_span(np.first, np.last));
+    let lw = d.low(np.first);
+    // Pronouns.
+    if np.first == np.last && (PRONOUNS_PERSON.contains(&lw) || PRONOUNS_PLURAL.contains(&lw) || PRONOUNS_OTHER.contains(&lw)) {
+        let want_person = PRONOUNS_PERSON.contains(&lw);
+        let ante = history.iter().rev().find(|h| if want_person { h.person } else { !h.person });
+        return match ante {
+            Some(a) => {
+                why.push(format!("speaker: `{words}` refers back to `{}`", a.guess.name.clone().unwrap_or(a.guess.text.clone())));
+                let mut g = a.guess.clone();
+                g.antecedent = Some(a.guess.antecedent.clone().unwrap_or(a.guess.span.clone()));
+                g.text = words;
+                g.span = span;
+                g.confidence = (a.guess.confidence * 0.85 * 100.0).round() / 100.0;
+                g.name = a.guess.name.clone().or(Some(a.guess.text.clone()));
+                Some(Resolved { guess: g, person: a.person, head: a.head.clone() })
+            }
+            None => {
+                why.push(format!("speaker: `{words}` with nobody earlier to refer to"));
+                Some(Resolved {
+                    guess: SpeakerGuess { text: words, span, party_id: None, candidates: Vec::new(), name: None, antecedent: None, confidence: 0.3 },
+                    person: want_person,
+                    head: lw.to_string(),
+                })
+            }
+        };
+    }
+    // Possessive pronoun + statement: "His statement suggests".
+    if matches!(lw, "his" | "her") && np.last > np.first {
+        if let Some(a) = history.iter().rev().find(|h| h.person) {
+            why.push(format!("speaker: `{words}` refers back to `{}`", a.guess.text));
+            let mut g = a.guess.clone();
+            g.antecedent = Some(a.guess.span.clone());
+            g.text = words;
+            g.span = span;
+            g.confidence = (a.guess.confidence * 0.7 * 100.0).round() / 100.0;
+            return Some(Resolved { guess: g, person: true, head: a.head.clone() });
+        }
+    }
+    let hits = find_hits(d.text, &d.toks, np.first..np.last + 1, &m.parties);
+    let head = d.low(np.last).to_string();
+    let head_base = d.toks.get(np.last).map(|t| t.base().to_string()).unwrap_or_default();
+    let org_head = ORG_HEADS.contains(&head_base.as_str()) || ORG_HEADS.contains(&head.as_str());
+    let mut cands: Vec<(String, f64, &'static str)> = Vec::new();
+    for h in &hits {
+        let at_end = h.last == np.last || np.name.is_some_and(|(_, l)| h.last == l);
+        let mut s = h.pat.score;
+        if at_end {
+            s += 0.05;
+        } else if org_head {
+            s -= 0.1;
+        } else if d.cap(np.last) {
+            // The phrase ends in a name the dataset does not know: "BBC News business
+            // editor Simon Jack" — the outlet is only a candidate.
+            s -= 0.5;
+        } else {
+            s -= 0.25;
+        }
+        if let Some(c) = cands.iter_mut().find(|c| c.0 == h.pat.id) {
+            if s > c.1 {
+                c.1 = s;
+                c.2 = h.pat.how;
+            }
+        } else {
+            cands.push((h.pat.id.clone(), s, h.pat.how));
+        }
+    }
+    // "The United Kingdom government" → the party written as "UK government".
+    if matches!(head_base.as_str(), "government" | "administration") {
+        let countries: Vec<String> = hits.iter().filter(|h| m.party_kind(&h.pat.id) == Some(PartyKind::Country)).map(|h| h.pat.id.clone()).collect();
+        for c in countries {
+            let forms: Vec<&Vec<String>> = m.parties.iter().filter(|p| p.id == c).map(|p| &p.words).collect();
+            for p in &m.parties {
+                if p.words.len() >= 2 && p.words.last().map(String::as_str) == Some(head_base.as_str()) && forms.iter().any(|f| f.as_slice() == &p.words[..p.words.len() - 1]) && m.party_kind(&p.id) != Some(PartyKind::Country) {
+                    cands.retain(|x| x.0 != c);
+                    cands.push((p.id.clone(), 0.85, "country and head noun"));
+                }
+            }
+        }
+    }
+    cands.sort_by(|a, b| b.1.total_cmp(&a.1));
+    // A name the dataset does not know: the trailing capitalised words after titles.
+    let unknown_name = person_name(d, np);
+    // Back references: "the spokesperson", "the company".
+    if cands.is_empty() && matches!(lw, "the" | "this" | "that") {
+        let hb = head_base.as_str();
+        if BACK_REFERENCES.contains(&hb) {
+            let ante = history.iter().rev().find(|h| {
+                h.guess.text.to_lowercase().contains(hb)
+                    || h.head == hb
+                    || (matches!(hb, "company" | "firm") && h.guess.party_id.as_ref().and_then(|p| m.party_kind(p)) == Some(PartyKind::Company))
+            });
+            if let Some(a) = ante {
+                why.push(format!("speaker: `{words}` refers back to `{}`", a.guess.text));
+                let mut g = a.guess.clone();
+                g.antecedent = Some(a.guess.span.clone());
+                g.text = words;
+                g.span = span;
+                g.confidence = (a.guess.confidence * 0.85 * 100.0).round() / 100.0;
+                return Some(Resolved { guess: g, person: a.person, head: a.head.clone() });
+            }
+        }
+    }
+    // "Mr Bates", "Ms. Renison" → the earlier full name.
+    let mut name = unknown_name.clone();
+    if cands.is_empty()
+        && let Some(n) = &unknown_name
+        && !n.contains(' ')
+    {
+        if let Some(a) = history.iter().rev().find(|h| h.guess.name.as_deref().is_some_and(|x| x.ends_with(&format!(" {n}")))) {
+            why.push(format!("speaker: `{words}` is `{}` named earlier", a.guess.name.clone().unwrap_or_default()));
+            let mut g = a.guess.clone();
+            g.antecedent = Some(a.guess.span.clone());
+            g.text = words;
+            g.span = span;
+            return Some(Resolved { guess: g, person: true, head: a.head.clone() });
+        }
+        if let Some(full) = full_name_before(d, np.first, n) {
+            why.push(format!("speaker: `{words}` is `{full}` named earlier in the article"));
+            name = Some(full);
+        }
+    }
+    let best = cands.first().filter(|c| c.1 >= 0.6);
+    let party_id = best.map(|c| c.0.clone());
+    let kind = party_id.as_ref().and_then(|p| m.party_kind(p));
+    let person = kind.map(|k| k == PartyKind::Person).unwrap_or(unknown_name.is_some() && !org_head);
+    let confidence = match best {
+        Some(c) => c.1.min(0.95),
+        None if name.is_some() => 0.7,
+        None if (np.first..=np.last).any(|k| d.cap(k)) => 0.6,
+        None => 0.45,
+    };
+    match best {
+        Some(c) => why.push(format!("speaker: `{words}` matches party `{}` by {}", c.0, c.2)),
+        None if name.is_some() => why.push(format!("speaker: `{words}`, a person not in the dataset")),
+        None => why.push(format!("speaker: `{words}`, not matched to a party")),
+    }
+    if let (Some(on), Some(c)) = (on, best)
+        && c.2 == "role"
+    {
+        why.push(format!("post title held on {on}"));
+    }
+    Some(Resolved {
+        guess: SpeakerGuess {
+            text: words,
+            span,
+            party_id,
+            candidates: cands.iter().map(|c| (c.0.clone(), (c.1.clamp(0.0, 1.0) * 100.0).round() / 100.0)).collect(),
+            name: if kind.is_some_and(|k| k != PartyKind::Person) { None } else { name },
+            antecedent: None,
+            confidence: (confidence * 100.0).round() / 100.0,
+        },
+        person,
+        head: head_base,
+    })
+}
+
+/// The trailing capitalised words of a noun phrase once titles are removed: "Technology
+/// Secretary Liz Kendall" → "Liz Kendall"; "Spokeswoman Haley Morris" → "Haley Morris".
+fn person_name(d: &Doc, np: &NpRef) -> Option<String> {
+    let (f, l) = np.name.unwrap_or((np.first, np.last));
+    if !d.cap(l) || ORG_HEADS.contains(&d.low(l)) {
+        return None;
+    }
+    let mut k = l;
+    while k > f && d.cap(k - 1) && !d.low(k - 1).ends_with("'s") {
+        k -= 1;
+    }
+    while k < l && TITLES.contains(&d.low(k)) {
+        k += 1;
+    }
+    if TITLES.contains(&d.low(k)) && k == l {
+        return None;
+    }
+    let w = d.words(k, l);
+    // A single capitalised word that is a country or an organisation is not a name; the
+    // caller only uses this when no party matched.
+    Some(w)
+}
+
+/// "Bates" → "Liam Bates" if the article wrote the full name before.
+fn full_name_before(d: &Doc, before: usize, surname: &str) -> Option<String> {
+    let sl = text::fold_word(surname);
+    (1..before).rev().find_map(|k| {
+        let t = &d.toks[k];
+        (t.base() == sl && d.cap(k - 1) && !TITLES.contains(&d.low(k - 1))).then(|| d.words(k - 1, k))
+    })
+}
+
+// ---------------------------------------------------------------- items
+
+fn find_mentions(d: &Doc, m: &Matchers) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let hits = find_hits(d.text, &d.toks, 0..d.toks.len(), &m.items);
+    let mut taken = vec![false; d.toks.len()];
+    for h in &hits {
+        for t in taken.iter_mut().take(h.last + 1).skip(h.first) {
+            *t = true;
+        }
+        out.push(Mention { first: h.first, last: h.last, ids: vec![(h.pat.id.clone(), h.pat.score)], via: h.pat.how, generic: None });
+    }
+    for i in 0..d.toks.len() {
+        if taken[i] || !d.is_word(i) {
+            continue;
+        }
+        let w = d.low(i);
+        // Money: "£31 billion".
+        if let Some((amount, cur, last)) = money_at(d.text, &d.toks, i) {
+            let ps = m.pledges_with_money(amount, &cur);
+            if !ps.is_empty() {
+                out.push(Mention { first: i, last, ids: ps.iter().map(|p| (p.id.clone(), 0.8)).collect(), via: "money", generic: None });
+            }
+            continue;
+        }
+        // "Nvidia's … investment": a company's pledge.
+        if d.cap(i) {
+            let party = m.parties.iter().find(|p| p.words.len() == 1 && p.words[0] == d.toks[i].base() && m.party_kind(&p.id) == Some(PartyKind::Company));
+            if let Some(p) = party {
+                let near = (i + 1..(i + 12).min(d.toks.len())).any(|k| d.tok_sent[k] == d.tok_sent[i] && PLEDGE_NOUNS.contains(&d.low(k)));
+                let ps = m.pledges_of(&p.id);
+                if near && !ps.is_empty() {
+                    out.push(Mention { first: i, last: i, ids: ps.iter().map(|x| (x.id.clone(), 0.7)).collect(), via: "company", generic: None });
+                    continue;
+                }
+            }
+        }
+        // Sector words near a deal or talks noun: "a proposed agreement … on UK steel".
+        if crate::lexicon::SECTORS.iter().any(|g| g.contains(&w)) && d.in_quote[i].is_none() {
+            let lo = i.saturating_sub(7);
+            let hi = (i + 4).min(d.toks.len());
+            let near = |k: &usize| d.tok_sent[*k] == d.tok_sent[i] && d.in_quote[*k].is_none();
+            let deal = (lo..hi).filter(near).any(|k| DEAL_NOUNS.contains(&d.low(k)));
+            let talks = (lo..hi).filter(near).any(|k| TALK_NOUNS.contains(&d.low(k)));
+            if deal || talks {
+                let items = m.sector_items(w);
+                let ids: Vec<(String, f64)> = items
+                    .iter()
+                    .map(|it| {
+                        let s = match (it.kind, it.instrument_kind) {
+                            (ItemKind::Track, _) if talks => 0.65,
+                            (ItemKind::Track, _) => 0.45,
+                            (_, Some(InstrumentKind::SectorArrangement | InstrumentKind::AgreementInPrinciple)) if deal => 0.65,
+                            (_, Some(InstrumentKind::Proclamation | InstrumentKind::ExecutiveOrder)) => 0.3,
+                            _ => 0.5,
+                        };
+                        (it.id.clone(), s)
+                    })
+                    .collect();
+                if !ids.is_empty() {
+                    out.push(Mention { first: i, last: i, ids, via: "sector", generic: None });
+                }
+            }
+            continue;
+        }
+        // Generic references: "the deal", "the talks", "these investment plans".
+        let det = i > 0 && matches!(d.low(i - 1), "the" | "this" | "that" | "these" | "those" | "its" | "their");
+        let det2 = i > 1 && matches!(d.low(i - 2), "the" | "this" | "these" | "those") && d.is_word(i - 1);
+        if DEAL_NOUNS.contains(&w) && (det || det2) {
+            out.push(Mention { first: i - if det { 1 } else { 2 }, last: i, ids: Vec::new(), via: "context", generic: Some(Generic::Deal) });
+        } else if TALK_NOUNS.contains(&w) && (det || det2 || i + 1 < d.toks.len() && matches!(d.low(i + 1), "on" | "over" | "about")) {
+            out.push(Mention { first: i.saturating_sub(1), last: i, ids: Vec::new(), via: "context", generic: Some(Generic::Talks) });
+        } else if PLEDGE_NOUNS.contains(&w) && (matches!(d.low(i + 1), "plans" | "pledges" | "commitments") || (i > 0 && matches!(d.low(i - 1), "planned" | "pledged"))) {
+            let last = if matches!(d.low(i + 1), "plans" | "pledges" | "commitments") { i + 1 } else { i };
+            out.push(Mention { first: i.saturating_sub(1), last, ids: Vec::new(), via: "context", generic: Some(Generic::Pledge) });
+        }
+    }
+    out.sort_by_key(|x| x.first);
+    out
+}
+
+/// The item a generic mention at `pos` stands for: the latest specific mention before it
+/// (of a pledge, for pledge nouns); for talks, the track that negotiates an instrument.
+fn context_item(m: &Matchers, mentions: &[Mention], pos: usize, g: Generic) -> Option<(String, usize, &'static str)> {
+    let prior = mentions.iter().rev().filter(|x| x.first < pos && x.generic.is_none() && !x.ids.is_empty());
+    for x in prior {
+        let id = &x.ids.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.0;
+        let info = m.item(id)?;
+        match g {
+            Generic::Pledge => {
+                if info.kind == ItemKind::Pledge {
+                    return Some((id.clone(), x.first, "context"));
+                }
+            }
+            Generic::Talks => {
+                if info.kind == ItemKind::Track {
+                    return Some((id.clone(), x.first, "context"));
+                }
+                if let Some(t) = &info.track {
+                    return Some((t.clone(), x.first, "track_of_instrument"));
+                }
+            }
+            Generic::Deal => {
+                if info.kind == ItemKind::Instrument {
+                    return Some((id.clone(), x.first, "context"));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The item the article was last talking about before token `pos`: the latest mention of
+/// any kind, a generic one ("the talks") resolved in turn.
+fn latest_context(m: &Matchers, mentions: &[Mention], pos: usize, talky: bool) -> Option<(String, usize, &'static str)> {
+    let x = mentions.iter().rev().find(|x| x.first < pos && (x.generic.is_some() || !x.ids.is_empty()))?;
+    let (id, at, via) = match x.generic {
+        Some(g) => context_item(m, mentions, x.first, g)?,
+        None => (x.ids.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.0.clone(), x.first, "context"),
+    };
+    // Talks about an instrument are the track that negotiates it.
+    if talky
+        && let Some(t) = m.item(&id).and_then(|i| i.track.clone())
+    {
+        return Some((t, at, "track_of_instrument"));
+    }
+    Some((id, at, via))
+}
+
+type ItemChoice = (Option<ItemMatch>, Option<accord_model::Status>, Option<String>);
+
+fn choose_item(d: &Doc, m: &Matchers, vocab: &Vocabulary, mentions: &[Mention], r: &Raw, speaker: Option<&str>, why: &mut Vec<String>) -> ItemChoice {
+    let sent = d.sents[r.sent].clone();
+    let content = r.content.clone();
+    let ctext = d.text.get(content.clone()).unwrap_or("");
+    let sent_low: Vec<&str> = d.sent_toks[r.sent].clone().map(|k| d.low(k)).collect();
+    let talky = sent_low.iter().any(|w| TALK_NOUNS.contains(w));
+    // Condition clauses inside the content: "once the UK has made substantial progress …".
+    let cond_start = d
+        .sent_toks[r.sent]
+        .clone()
+        .find(|k| d.toks[*k].s >= content.start && d.toks[*k].e <= content.end && CONDITION_WORDS.contains(&d.low(*k)))
+        .map(|k| d.toks[k].s);
+    // (id, score, via, span bytes, matched text, position)
+    let mut cands: Vec<(String, f64, String, Range<usize>, usize)> = Vec::new();
+    fn push(cands: &mut Vec<(String, f64, String, Range<usize>, usize)>, id: String, s: f64, via: String, sp: Range<usize>, pos: usize) {
+        if let Some(c) = cands.iter_mut().find(|c| c.0 == id) {
+            if s > c.1 {
+                *c = (id, s, via, sp, pos);
+            }
+        } else {
+            cands.push((id, s, via, sp, pos));
+        }
+    }
+    // A company that did not answer about its pledge: "Inquiries made to Google …".
+    if let Some(p) = speaker
+        && m.party_kind(p) == Some(PartyKind::Company)
+    {
+        let para = d.sent_para[r.sent];
+        let about_investment = d.sent_toks.iter().enumerate().filter(|(si, _)| d.sent_para[*si] == para).any(|(_, tr)| tr.clone().any(|k| PLEDGE_NOUNS.contains(&d.low(k))));
+        if about_investment {
+            for pl in m.pledges_of(p) {
+                let sp = match &r.who {
+                    Who::Np(np) => d.tok_span(np.first, np.last),
+                    _ => r.content.clone(),
+                };
+                push(&mut cands, pl.id.clone(), 0.75, format!("company (`{p}` pledged it)"), sp, usize::MAX - 1);
+            }
+        }
+    }
+    let mut cond_note = None;
+    for x in mentions {
+        let sp = d.tok_span(x.first, x.last);
+        let in_content = sp.start >= content.start && sp.end <= content.end;
+        let in_sent = sp.start >= sent.start && sp.end <= sent.end;
+        if !in_content && !in_sent {
+            continue;
+        }
+        let mut adj = if in_content { 0.0 } else { -0.15 };
+        if in_content && cond_start.is_some_and(|c| sp.start > c) {
+            adj -= 0.6;
+            cond_note = Some(d.words(x.first, x.last));
+        }
+        match x.generic {
+            None => {
+                for (id, s) in &x.ids {
+                    let info = m.item(id);
+                    // "talks on the tech deal" → the track that negotiates it.
+                    if talky
+                        && let Some(t) = info.and_then(|i| i.track.clone())
+                    {
+                        push(&mut cands, t, s - 0.05 + adj, "track_of_instrument".into(), sp.clone(), sp.start);
+                        push(&mut cands, id.clone(), s - 0.2 + adj, x.via.into(), sp.clone(), sp.start);
+                    } else {
+                        push(&mut cands, id.clone(), s + adj, x.via.into(), sp.clone(), sp.start);
+                    }
+                }
+            }
+            Some(g) => {
+                if let Some((id, at, via)) = context_item(m, mentions, x.first, g) {
+                    let ante = mentions.iter().find(|y| y.first == at).map(|y| d.tok_span(y.first, y.last)).unwrap_or(sp.clone());
+                    let _ = ante;
+                    push(&mut cands, id, 0.6 + adj, format!("{via} (`{}`)", d.words(x.first, x.last)), sp.clone(), sp.start);
+                }
+            }
+        }
+    }
+    if let Some(c) = &cond_note {
+        why.push(format!("item: `{c}` is inside a condition (`once`/`until`/`if` …), so it is not what the statement is about"));
+    }
+    // Nothing (useful) in the sentence: the running context.
+    if cands.iter().all(|c| c.1 < 0.45) {
+        let first_tok = d.sent_toks[r.sent].start;
+        let para = d.sent_para[r.sent];
+        let para_start = d.sent_toks[d.sent_para.iter().position(|p| *p == para).unwrap_or(r.sent)].start;
+        let para_end = d.sent_toks[d.sent_para.iter().rposition(|p| *p == para).unwrap_or(r.sent)].end;
+        // The paragraph's topic (its first mention), then what came before, then (for an
+        // opening sentence) what the paragraph goes on to name.
+        let topic = mentions.iter().find(|x| x.first >= para_start && x.first < first_tok).map(|x| x.last + 1);
+        let found = topic
+            .and_then(|t| latest_context(m, mentions, t, talky))
+            .map(|(a, b, c)| (a, b, c, "the paragraph's topic"))
+            .or_else(|| latest_context(m, mentions, first_tok, talky).map(|(a, b, c)| (a, b, c, "carried over from earlier in the article")))
+            .or_else(|| {
+                mentions
+                    .iter()
+                    .filter(|x| x.first >= first_tok && x.first < para_end && x.generic.is_none())
+                    .find_map(|later| latest_context(m, mentions, later.last + 1, talky))
+                    .map(|(a, b, c)| (a, b, c, "named later in the paragraph"))
+            });
+        if let Some((id, at, via, how)) = found {
+            let y = mentions.iter().find(|y| y.first == at);
+            let sp = y.map(|y| d.tok_span(y.first, y.last)).unwrap_or(0..0);
+            push(&mut cands, id, 0.45, format!("{via}: {how}"), sp, usize::MAX);
+        }
+    }
+    if cands.is_empty() {
+        return (None, None, None);
+    }
+    // Which candidates' kind gives the content a status?
+    let scored: Vec<(usize, Option<accord_model::vocab::Mapped>)> = cands
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let kind = m.item(&c.0).map(|i| i.kind);
+            let mapped = if matches!(r.kind, ProposalKind::DeclinedToComment | ProposalKind::NoResponse) {
+                None
+            } else {
+                kind.and_then(|kd| vocab.canonical(kd, ctext))
+            };
+            (k, mapped)
+        })
+        .collect();
+    let any_fit = scored.iter().any(|(_, mm)| mm.is_some());
+    let mut order: Vec<usize> = (0..cands.len()).collect();
+    let wording_pos = |mm: &accord_model::vocab::Mapped| locate_wording(d, &content, &mm.matched).map(|r| r.start);
+    order.sort_by(|&a, &b| {
+        let (ca, cb) = (&cands[a], &cands[b]);
+        let (ma, mb) = (&scored[a].1, &scored[b].1);
+        if any_fit && ma.is_some() != mb.is_some() {
+            return mb.is_some().cmp(&ma.is_some());
+        }
+        if let (Some(x), Some(y)) = (ma, mb) {
+            // Prefer the mention just before the status wording (its subject).
+            let before = |c: &(String, f64, String, Range<usize>, usize), w: Option<usize>| w.is_some_and(|w| c.4 < w && c.4 >= content.start);
+            let (ba, bb) = (before(ca, wording_pos(x)), before(cb, wording_pos(y)));
+            if ba != bb {
+                return bb.cmp(&ba);
+            }
+            if ba && bb {
+                return cb.4.cmp(&ca.4);
+            }
+        }
+        cb.1.total_cmp(&ca.1).then(ca.4.cmp(&cb.4))
+    });
+    let best = order[0];
+    let c = &cands[best];
+    let mapped = scored[best].1.clone();
+    let candidates: Vec<(String, f64)> = order.iter().map(|&k| (cands[k].0.clone(), (cands[k].1.clamp(0.0, 1.0) * 100.0).round() / 100.0)).collect();
+    why.push(format!("item: `{}` via {} (`{}`)", c.0, c.2, d.text.get(c.3.clone()).unwrap_or("")));
+    let item = ItemMatch {
+        id: c.0.clone(),
+        matched_text: d.text.get(c.3.clone()).unwrap_or("").to_string(),
+        span: d.span(c.3.clone()),
+        via: c.2.split(' ').next().unwrap_or("").trim_end_matches(':').to_string(),
+        confidence: (c.1.clamp(0.0, 1.0) * 100.0).round() / 100.0,
+        candidates: if candidates.len() > 1 { candidates } else { Vec::new() },
+    };
+    let (status, value) = match mapped {
+        Some(mm) => {
+            let wording = locate_wording(d, &content, &mm.matched).map(|r| extend_wording(d, r)).and_then(|r| d.text.get(r).map(str::to_string)).unwrap_or(mm.matched.clone());
+            why.push(format!("status: `{wording}` → {} for a {} (vocabulary phrase `{}`)", mm.status, m.item(&c.0).map(|i| i.kind.name()).unwrap_or("?"), mm.matched));
+            (Some(mm.status), Some(wording))
+        }
+        None => (None, None),
+    };
+    (Some(item), status, value)
+}
+
+/// Where the folded phrase `phrase` occurs (by words) in the content; byte range.
+fn locate_wording(d: &Doc, content: &Range<usize>, phrase: &str) -> Option<Range<usize>> {
+    let words: Vec<&str> = phrase.split(' ').collect();
+    let a = d.tok_at(content.start);
+    let b = d.tok_at(content.end);
+    let idx: Vec<usize> = (a..b).filter(|k| d.is_word(*k)).collect();
+    for w in idx.windows(words.len().max(1)) {
+        let ok = w.iter().zip(&words).all(|(k, p)| {
+            let f = crate::text::fold_word(&d.text[d.toks[*k].s..d.toks[*k].e]);
+            let f: String = f.chars().filter(|c| c.is_alphanumeric() || *c == ' ').collect();
+            f == *p || f.replace('-', " ") == *p
+        });
+        if ok && let (Some(f), Some(l)) = (w.first(), w.last()) {
+            return Some(d.toks[*f].s..d.toks[*l].e);
+        }
+    }
+    None
+}
+
+/// "indefinite hold" → "on indefinite hold" (keep the preposition that makes the phrase).
+fn extend_wording(d: &Doc, r: Range<usize>) -> Range<usize> {
+    let k = d.tok_at(r.start);
+    if k > 0 && matches!(d.low(k - 1), "on" | "in" | "under" | "at") {
+        return d.toks[k - 1].s..r.end;
+    }
+    r
+}
+
+// ---------------------------------------------------------------- dates
+
+#[derive(Default)]
+struct Anchors {
+    para: Option<usize>,
+    anchor: Option<(FuzzyDate, String, Option<Range<usize>>)>,
+    done_sents: Vec<usize>,
+}
+
+fn valid_date(d: &Doc, m: &Matchers, published: Option<Date>, r: &Raw, mentions: &[Mention], anchors: &mut Anchors, why: &mut Vec<String>) -> (Option<FuzzyDate>, Option<SpanText>) {
+    let Some(p) = published else {
+        return absolute_date(d, r, why);
+    };
+    // Update the paragraph anchor with sentences up to this one.
+    let para = d.sent_para[r.sent];
+    if anchors.para != Some(para) {
+        anchors.para = Some(para);
+        anchors.anchor = None;
+    }
+    for si in 0..r.sent {
+        if d.sent_para[si] != para || anchors.done_sents.contains(&si) {
+            continue;
+        }
+        anchors.done_sents.push(si);
+        if let Some(a) = sentence_anchor(d, m, si, p, mentions) {
+            anchors.anchor = Some(a);
+        }
+    }
+    let sr = d.sent_toks[r.sent].clone();
+    let exprs: Vec<TimeExpr> = dates::find(&d.toks, sr.clone(), p).into_iter().filter(|t| d.in_quote[t.first].is_none() && t.date.start <= p).collect();
+    let content_toks = d.tok_at(r.content.start)..d.tok_at(r.content.end);
+    let near_cue = |t: &TimeExpr| {
+        let (cs, ce) = r.cue;
+        (t.first > ce && t.first <= ce + 4) || (t.last < cs && t.last + 4 >= cs) || !(content_toks.contains(&t.first))
+    };
+    if let Some(t) = exprs.iter().find(|t| near_cue(t)) {
+        why.push(format!("valid date: {} from `{}` ({})", t.date, d.words(t.first, t.last), t.rule));
+        anchors.anchor = Some((t.date, format!("`{}`", d.words(t.first, t.last)), Some(d.tok_span(t.first, t.last))));
+        return (Some(t.date), Some(d.span(d.tok_span(t.first, t.last))));
+    }
+    let is_status_like = !matches!(r.kind, ProposalKind::DeclinedToComment | ProposalKind::NoResponse);
+    if is_status_like && let Some(t) = exprs.iter().find(|t| content_toks.contains(&t.first)) {
+        why.push(format!("valid date: {} from `{}` in the content ({})", t.date, d.words(t.first, t.last), t.rule));
+        return (Some(t.date), Some(d.span(d.tok_span(t.first, t.last))));
+    }
+    // "at the time", or a date set earlier in the paragraph.
+    let at_the_time = sr.clone().any(|k| d.low(k) == "at" && d.low(k + 1) == "the" && d.low(k + 2) == "time");
+    if let Some((date, src, sp)) = &anchors.anchor {
+        let how = if at_the_time { "`at the time` refers to" } else { "carried over from" };
+        why.push(format!("valid date: {date}, {how} {src} earlier in the paragraph"));
+        return (Some(*date), sp.clone().map(|s| d.span(s)));
+    }
+    // "this ambitious agreement, unveiled … in September": sentence anchor of this sentence.
+    if at_the_time && let Some((date, src, sp)) = sentence_anchor(d, m, r.sent, p, mentions) {
+        why.push(format!("valid date: {date}, `at the time` of {src}"));
+        return (Some(date), sp.map(|s| d.span(s)));
+    }
+    why.push(format!("valid date: the publication date {p}"));
+    (Some(FuzzyDate::day(p)), None)
+}
+
+/// A sentence's own time: a time expression outside quotes, or "when <item> was
+/// announced/signed" → that item's date (month precision).
+fn sentence_anchor(d: &Doc, m: &Matchers, si: usize, p: Date, mentions: &[Mention]) -> Option<(FuzzyDate, String, Option<Range<usize>>)> {
+    let sr = d.sent_toks[si].clone();
+    let when = sr.clone().find(|k| d.low(*k) == "when" && d.in_quote[*k].is_none());
+    if let Some(w) = when {
+        let verb = (w + 1..(w + 10).min(sr.end)).find(|k| matches!(d.low(*k), "announced" | "signed" | "unveiled" | "launched" | "agreed"));
+        if let Some(v) = verb {
+            let x = mentions.iter().find(|x| x.first > w && x.last < v && x.generic.is_none())?;
+            let (id, _) = x.ids.first()?;
+            let date = m.item(id)?.date?;
+            return Some((month_of(date), format!("`{}` ({id} dated {date})", d.words(w, v)), Some(d.tok_span(w, v))));
+        }
+    }
+    let t = dates::find(&d.toks, sr, p).into_iter().find(|t| d.in_quote[t.first].is_none() && t.date.start <= p)?;
+    Some((t.date, format!("`{}`", d.words(t.first, t.last)), Some(d.tok_span(t.first, t.last))))
+}
+
+fn absolute_date(d: &Doc, r: &Raw, why: &mut Vec<String>) -> (Option<FuzzyDate>, Option<SpanText>) {
+    // Without a publication date only written days, months with years resolve; use a far
+    // future reference so nothing is skipped as "after publication".
+    let sr = d.sent_toks[r.sent].clone();
+    let far = Date::constant(2200, 1, 1);
+    let t = dates::find(&d.toks, sr, far).into_iter().find(|t| d.in_quote[t.first].is_none() && t.rule.starts_with("a written"));
+    match t {
+        Some(t) => {
+            why.push(format!("valid date: {} written in the sentence (no publication date)", t.date));
+            (Some(t.date), Some(d.span(d.tok_span(t.first, t.last))))
+        }
+        None => (None, None),
+    }
+}

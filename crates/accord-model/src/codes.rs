@@ -37,7 +37,9 @@ pub fn country_alpha3(code: &str) -> Option<CountryCode> {
 
 /// Looks up an ISO 3166-1 numeric / UN M49 country code (826).
 pub fn country_numeric(code: u16) -> Option<CountryCode> {
-    celes::Country::from_value(code as usize).ok().map(from_celes)
+    celes::Country::from_value(code as usize)
+        .ok()
+        .map(from_celes)
 }
 
 /// Looks up a country by its English name or a common alias ("United Kingdom", "UK").

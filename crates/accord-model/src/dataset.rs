@@ -270,7 +270,13 @@ impl Dataset {
             Entry::Party(i) => self.parties.get(i)?.name.as_str(),
             Entry::Source(i) => self.sources.get(i)?.title.as_str(),
             Entry::Instrument(i) => self.instruments.get(i)?.name.as_str(),
-            Entry::Commitment(i, j) => self.instruments.get(i)?.commitments.get(j)?.summary.as_str(),
+            Entry::Commitment(i, j) => self
+                .instruments
+                .get(i)?
+                .commitments
+                .get(j)?
+                .summary
+                .as_str(),
             Entry::Track(i) => self.tracks.get(i)?.name.as_str(),
             Entry::Package(i) => self.packages.get(i)?.name.as_str(),
             Entry::Pledge(i) => self.pledges.get(i)?.name.as_str(),
@@ -289,8 +295,16 @@ impl Dataset {
             }
         }
         v.extend(self.tracks.iter().map(|t| (t.id.clone(), ItemKind::Track)));
-        v.extend(self.packages.iter().map(|p| (p.id.clone(), ItemKind::Package)));
-        v.extend(self.pledges.iter().map(|p| (p.id.clone(), ItemKind::Pledge)));
+        v.extend(
+            self.packages
+                .iter()
+                .map(|p| (p.id.clone(), ItemKind::Package)),
+        );
+        v.extend(
+            self.pledges
+                .iter()
+                .map(|p| (p.id.clone(), ItemKind::Pledge)),
+        );
         v
     }
 }

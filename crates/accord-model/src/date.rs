@@ -274,7 +274,10 @@ impl<'de> Deserialize<'de> for DateText {
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<DateText, E> {
                 Ok(DateText(v.to_string()))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DateText, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DateText, A::Error> {
                 // TOML datetimes arrive as a one-entry map holding their text.
                 let mut text = None;
                 while let Some((_, v)) = map.next_entry::<String, String>()? {
@@ -339,7 +342,10 @@ mod tests {
         let q = FuzzyDate::parse("2025-Q4").unwrap();
         assert_eq!(q.start.to_string(), "2025-10-01");
         assert_eq!(q.end.to_string(), "2025-12-31");
-        assert_eq!(FuzzyDate::parse("2025-12~").unwrap().to_string(), "~2025-12");
+        assert_eq!(
+            FuzzyDate::parse("2025-12~").unwrap().to_string(),
+            "~2025-12"
+        );
     }
 
     #[test]

@@ -127,13 +127,29 @@ pub struct Instrument {
     /// The framework this instrument hangs off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Id>,
-    #[serde(default, with = "crate::date::day::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::date::day::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub announced: Option<Date>,
-    #[serde(default, with = "crate::date::day::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::date::day::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed: Option<Date>,
-    #[serde(default, with = "crate::date::day::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::date::day::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub in_force: Option<Date>,
-    #[serde(default, with = "crate::date::day::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::date::day::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub discontinued: Option<Date>,
     /// The condition (condition language) under which the instrument is operative.
     #[serde(default, skip_serializing_if = "Option::is_none")]

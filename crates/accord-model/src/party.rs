@@ -30,9 +30,17 @@ pub struct Role {
     /// The party the post belongs to (an office, a country, a company).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub of: Option<Id>,
-    #[serde(default, with = "crate::date::day::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::date::day::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub from: Option<Date>,
-    #[serde(default, with = "crate::date::day::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::date::day::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub to: Option<Date>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Id>,

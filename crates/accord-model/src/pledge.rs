@@ -31,7 +31,9 @@ pub fn exact_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Erro
     impl serde::de::Visitor<'_> for V {
         type Value = Decimal;
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an exact amount: an integer, or a decimal written as a string such as \"1.5\"")
+            f.write_str(
+                "an exact amount: an integer, or a decimal written as a string such as \"1.5\"",
+            )
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Decimal, E> {
             Ok(Decimal::from(v))
@@ -87,7 +89,11 @@ pub struct Pledge {
     /// The period over which the pledge runs, in the source's words ("four years", "2025-2028").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
-    #[serde(default, with = "crate::date::day::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::date::day::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub announced: Option<Date>,
     /// The aggregate pledge this one was announced as part of.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -93,7 +93,11 @@ const T_PK: &[ItemKind] = &[K::Track, K::Package];
 const C_PL: &[ItemKind] = &[K::Commitment, K::Pledge];
 
 /// (status, name, kinds it applies to, tone)
-const CANONICAL: &[(Status, &str, &[ItemKind], Tone)] = &[
+type CanonicalRow = (Status, &'static str, &'static [ItemKind], Tone);
+/// (phrase, the canonical status it means for each group of kinds)
+type SynonymRow = (&'static str, &'static [(&'static [ItemKind], Status)]);
+
+const CANONICAL: &[CanonicalRow] = &[
     (S::Proposed, "proposed", I_T_PK_PL, Tone::Neutral),
     (S::Negotiating, "negotiating", INSTR, Tone::Neutral),
     (S::Active, "active", T_PK, Tone::Positive),
@@ -122,7 +126,7 @@ const CANONICAL: &[(Status, &str, &[ItemKind], Tone)] = &[
 
 /// Words and phrases sources use, and the canonical status they mean for each kind of item.
 /// Phrases are matched on whole words after folding case, `_` and `-` to spaces.
-const SYNONYMS: &[(&str, &[(&[ItemKind], Status)])] = &[
+const SYNONYMS: &[SynonymRow] = &[
     ("announced", &[(I_T_P, S::Proposed), (PLEDGE, S::Announced)]),
     ("trailed", &[(I_T_PK_PL, S::Proposed)]),
     ("floated", &[(I_T_PK_PL, S::Proposed)]),
@@ -280,7 +284,7 @@ impl Status {
         S::Withdrawn,
     ];
 
-    fn row(self) -> &'static (Status, &'static str, &'static [ItemKind], Tone) {
+    fn row(self) -> &'static CanonicalRow {
         // CANONICAL lists every variant in declaration order.
         &CANONICAL[self as usize]
     }

@@ -329,7 +329,7 @@ pub struct ClaimArgs {
 #[derive(Subcommand, Debug)]
 pub enum ClaimCommand {
     /// Append one validated claim (from flags or `--json`), or a stream of them (`--jsonl`).
-    Add(ClaimAddArgs),
+    Add(Box<ClaimAddArgs>),
     /// Withdraw a claim: appends a new claim that `retracts` it (history is never rewritten).
     Retract(RetractArgs),
 }
@@ -451,7 +451,7 @@ fn claim_from_flags(a: &ClaimAddArgs) -> Result<Claim, String> {
 
 pub fn claim(a: ClaimArgs) -> ExitCode {
     match a.command {
-        ClaimCommand::Add(a) => claim_add(a),
+        ClaimCommand::Add(a) => claim_add(*a),
         ClaimCommand::Retract(a) => claim_retract(a),
     }
 }

@@ -5,6 +5,13 @@
 //! `postgres://postgres@127.0.0.1:5432/test`). When it cannot be reached the PostgreSQL half
 //! prints "skipped PostgreSQL half" and passes, except under CI (`CI` set), where it fails.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
 use std::path::PathBuf;
 
 use accord_dataset::SourceFile;

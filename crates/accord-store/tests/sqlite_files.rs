@@ -1,6 +1,13 @@
 //! SQLite-only behaviour: what is refused as a store (and left byte-for-byte unchanged),
 //! schema versions, the database's own guards, the pragmas a store runs with.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
 use std::path::Path;
 
 use accord_store::StoreError;

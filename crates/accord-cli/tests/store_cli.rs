@@ -316,3 +316,44 @@ fn a_foreign_file_is_refused_by_every_command_and_left_unchanged() {
     }
     assert_eq!(std::fs::read(&p).unwrap(), before);
 }
+
+/// The team set-up: a store on PostgreSQL, filled and queried through the CLI, agrees with the
+/// same dataset in SQLite.
+#[test]
+fn a_postgresql_store_works_like_a_sqlite_one() {
+    let Some(pg) = PgSchema::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["init", "--db", &pg.url, "--example", "us-uk"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("PostgreSQL store"), "{}", stdout(&o));
+    let sq = dir.path().join("s.db").to_str().unwrap().to_string();
+    assert!(
+        run(&["init", "--db", &sq, "--example", "us-uk"])
+            .status
+            .success()
+    );
+    let add = claim_line("cl_team_", 1)
+        .replace("\"deal\"", "\"tpd\"")
+        .replace("\"src\"", "\"wh_2025_05_08_fact_sheet\"")
+        .replace("2025-03-01", "2025-12-20")
+        .replace("2025-02", "2025-12");
+    for db in [&pg.url, &sq] {
+        let o = run(&["claim", "add", "--db", db, "--json", &add]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let q = ["status", "--at", "2025-12-21", "--json"];
+    let a = accord().args(q).args(["--db", &pg.url]).output().unwrap();
+    let b = accord().args(q).args(["--db", &sq]).output().unwrap();
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(stdout(&a), stdout(&b));
+    let o = run(&["verify", "--db", &pg.url]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    // `init` again on the same schema is refused.
+    let o = run(&["init", "--db", &pg.url]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("already an accord store"),
+        "{}",
+        stderr(&o)
+    );
+}

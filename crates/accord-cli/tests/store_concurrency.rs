@@ -15,12 +15,31 @@ use std::time::Instant;
 
 use store_common::*;
 
+const WRITERS: usize = 4;
+const EACH: usize = 250;
+
 #[test]
 fn concurrent_writers_lose_nothing_and_never_see_locked() {
-    const WRITERS: usize = 4;
-    const EACH: usize = 250;
     let dir = tempfile::tempdir().unwrap();
     let db = tiny_store(dir.path(), "busy.db");
+    writers(dir.path(), &db, "SQLite");
+}
+
+/// The same on PostgreSQL (a fresh schema, dropped afterwards).
+#[test]
+fn concurrent_writers_on_postgresql() {
+    let Some(pg) = PgSchema::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["init", "--db", &pg.url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ds = tiny_dataset(dir.path());
+    let o = run(&["import", "--db", &pg.url, ds.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    writers(dir.path(), &pg.url, "PostgreSQL");
+}
+
+fn writers(dir: &std::path::Path, db: &str, backend: &str) {
+    let db = db.to_string();
     let base = claim_ids(&db).len();
 
     // Each writer has its own claims, plus the same 40 shared ones: each shared claim must end
@@ -36,7 +55,7 @@ fn concurrent_writers_lose_nothing_and_never_see_locked() {
                 text.push('\n');
             }
         }
-        let p = dir.path().join(format!("w{w}.jsonl"));
+        let p = dir.join(format!("w{w}.jsonl"));
         std::fs::write(&p, text).unwrap();
         files.push(p);
     }
@@ -95,7 +114,7 @@ fn concurrent_writers_lose_nothing_and_never_see_locked() {
     let v = run(&["verify", "--db", &db]);
     assert!(v.status.success(), "{}", stdout(&v));
     eprintln!(
-        "concurrency test: {WRITERS} processes, {} claims written ({} acknowledged), {duplicates} duplicate attempts refused, 0 lock errors, {:.1} s",
+        "concurrency test ({backend}): {WRITERS} processes, {} claims written ({} acknowledged), {duplicates} duplicate attempts refused, 0 lock errors, {:.1} s",
         ours.len(),
         acks.len(),
         elapsed.as_secs_f64()

@@ -7,19 +7,31 @@ fn main() {
         eprintln!("usage: show FILE [PUBLISHED]");
         return;
     };
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let published = args.get(2).and_then(|d| d.parse().ok());
-    let ds = accord_dataset::load_bundled("us-uk").map(|l| l.dataset).unwrap_or_default();
-    let doc = Document { text, published, ..Document::default() };
+    let loaded =
+        accord_ingest::input::load(path, &Default::default(), &Default::default()).expect("load");
+    let mut doc: Document = loaded.documents.into_iter().next().unwrap_or_default();
+    if let Some(p) = args.get(2).and_then(|d| d.parse().ok()) {
+        doc.published = Some(p);
+    }
+    eprintln!("title={:?} published={:?}", doc.title, doc.published);
+    let ds = accord_dataset::load_bundled("us-uk")
+        .map(|l| l.dataset)
+        .unwrap_or_default();
     for p in extract(&doc, &ds) {
         println!(
             "--- {:?} conf={} | speaker={:?} party={:?} | cue={:?} | item={:?} | {:?} {:?} value={:?} | valid={} ch={:?}",
             p.kind,
             p.confidence,
-            p.speaker.as_ref().map(|s| s.text.as_str()),
+            p.speaker.as_ref().map(|s| format!(
+                "{}/{}",
+                s.text,
+                s.name.clone().unwrap_or_default()
+            )),
             p.speaker.as_ref().and_then(|s| s.party_id.as_deref()),
             p.cue.text,
-            p.item.as_ref().map(|i| format!("{}<{}>", i.id, i.matched_text)),
+            p.item
+                .as_ref()
+                .map(|i| format!("{}<{}>", i.id, i.matched_text)),
             p.asserts,
             p.status,
             p.value,

@@ -105,7 +105,10 @@ fn year(y: i16) -> Option<FuzzyDate> {
 }
 
 fn month_num(w: &str) -> Option<i8> {
-    MONTHS.iter().find(|(n, _)| *n == w.trim_end_matches('.')).map(|(_, m)| *m)
+    MONTHS
+        .iter()
+        .find(|(n, _)| *n == w.trim_end_matches('.'))
+        .map(|(_, m)| *m)
 }
 
 fn weekday(w: &str) -> Option<Weekday> {
@@ -149,15 +152,29 @@ pub(crate) fn find(toks: &[Tok], range: std::ops::Range<usize>, published: Date)
         let cur = w(i);
         let mut found: Option<(FuzzyDate, usize, String)> = None;
         match cur {
-            "today" | "tonight" => found = Some((day(published), i, format!("`{cur}` is the publication day"))),
+            "today" | "tonight" => {
+                found = Some((day(published), i, format!("`{cur}` is the publication day")))
+            }
             "yesterday" => {
-                found = Some((day(minus_days(published, 1)), i, "`yesterday` is the day before publication".into()))
+                found = Some((
+                    day(minus_days(published, 1)),
+                    i,
+                    "`yesterday` is the day before publication".into(),
+                ))
             }
             "this" if PARTS_OF_DAY.contains(&w(i + 1)) => {
-                found = Some((day(published), i + 1, "`this …` (part of day) is the publication day".into()))
+                found = Some((
+                    day(published),
+                    i + 1,
+                    "`this …` (part of day) is the publication day".into(),
+                ))
             }
             "last" | "this" | "earlier" | "next" => {
-                let (lead, nxt) = if cur == "earlier" && w(i + 1) == "this" { ("earlier this", i + 2) } else { (cur, i + 1) };
+                let (lead, nxt) = if cur == "earlier" && w(i + 1) == "this" {
+                    ("earlier this", i + 2)
+                } else {
+                    (cur, i + 1)
+                };
                 match w(nxt) {
                     "week" => {
                         let mon = monday_of(published);
@@ -185,8 +202,11 @@ pub(crate) fn find(toks: &[Tok], range: std::ops::Range<usize>, published: Date)
                     }
                     "year" => {
                         found = match lead {
-                            "last" => year(published.year() - 1).map(|d| (d, nxt, "`last year` is the year before publication".into())),
-                            "this" => year(published.year()).map(|d| (d, nxt, "`this year` is the publication year".into())),
+                            "last" => year(published.year() - 1).map(|d| {
+                                (d, nxt, "`last year` is the year before publication".into())
+                            }),
+                            "this" => year(published.year())
+                                .map(|d| (d, nxt, "`this year` is the publication year".into())),
                             _ => None,
                         };
                     }
@@ -201,8 +221,16 @@ pub(crate) fn find(toks: &[Tok], range: std::ops::Range<usize>, published: Date)
                             if lead == "last" && d == published {
                                 d = minus_days(d, 7);
                             }
-                            let end = if PARTS_OF_DAY.contains(&w(nxt + 1)) { nxt + 1 } else { nxt };
-                            found = Some((day(d), end, format!("`{lead} {x}` is the latest {x} on or before publication")));
+                            let end = if PARTS_OF_DAY.contains(&w(nxt + 1)) {
+                                nxt + 1
+                            } else {
+                                nxt
+                            };
+                            found = Some((
+                                day(d),
+                                end,
+                                format!("`{lead} {x}` is the latest {x} on or before publication"),
+                            ));
                         }
                     }
                     _ => {}
@@ -216,9 +244,21 @@ pub(crate) fn find(toks: &[Tok], range: std::ops::Range<usize>, published: Date)
                         d = minus_days(d, 1);
                         steps += 1;
                     }
-                    let end = if PARTS_OF_DAY.contains(&w(i + 1)) { i + 1 } else { i };
+                    let end = if PARTS_OF_DAY.contains(&w(i + 1)) {
+                        i + 1
+                    } else {
+                        i
+                    };
                     let desc: Vec<&str> = (i..=end).map(w).collect();
-                    found = Some((day(d), end, format!("`{}` is the latest {x} on or before publication ({})", desc.join(" "), published)));
+                    found = Some((
+                        day(d),
+                        end,
+                        format!(
+                            "`{}` is the latest {x} on or before publication ({})",
+                            desc.join(" "),
+                            published
+                        ),
+                    ));
                 }
             }
             x if day_num(x).is_some() && month_num(w(i + 1)).is_some() => {
@@ -233,7 +273,23 @@ pub(crate) fn find(toks: &[Tok], range: std::ops::Range<usize>, published: Date)
                     }
                 }
             }
-            x if month_num(x).is_some() && x != "may" || (x == "may" && toks.get(i).is_some_and(|t| t.low == "may") && (day_num(w(i + 1)).is_some() || year_num(w(i + 1)).is_some() || matches!(w(i.wrapping_sub(1)), "in" | "since" | "of" | "during" | "early" | "late" | "mid" | "until" | "by"))) => {
+            x if month_num(x).is_some() && x != "may"
+                || (x == "may"
+                    && toks.get(i).is_some_and(|t| t.low == "may")
+                    && (day_num(w(i + 1)).is_some()
+                        || year_num(w(i + 1)).is_some()
+                        || matches!(
+                            w(i.wrapping_sub(1)),
+                            "in" | "since"
+                                | "of"
+                                | "during"
+                                | "early"
+                                | "late"
+                                | "mid"
+                                | "until"
+                                | "by"
+                        ))) =>
+            {
                 if let Some(m) = month_num(x) {
                     if let Some(dn) = day_num(w(i + 1)) {
                         // July 9[,] [2025]
@@ -253,8 +309,18 @@ pub(crate) fn find(toks: &[Tok], range: std::ops::Range<usize>, published: Date)
                     } else if let Some(y) = year_num(w(i + 1)) {
                         found = month(y, m).map(|d| (d, i + 1, "a written month".into()));
                     } else {
-                        let y = if m > published.month() { published.year() - 1 } else { published.year() };
-                        found = month(y, m).map(|d| (d, i, format!("`{x}` is the latest {x} not after publication")));
+                        let y = if m > published.month() {
+                            published.year() - 1
+                        } else {
+                            published.year()
+                        };
+                        found = month(y, m).map(|d| {
+                            (
+                                d,
+                                i,
+                                format!("`{x}` is the latest {x} not after publication"),
+                            )
+                        });
                     }
                 }
             }
@@ -262,7 +328,12 @@ pub(crate) fn find(toks: &[Tok], range: std::ops::Range<usize>, published: Date)
         }
         match found {
             Some((date, last, rule)) => {
-                out.push(TimeExpr { date, first: i, last, rule });
+                out.push(TimeExpr {
+                    date,
+                    first: i,
+                    last,
+                    rule,
+                });
                 i = last + 1;
             }
             None => i += 1,
@@ -279,23 +350,55 @@ mod tests {
     fn one(text: &str, published: &str) -> Option<String> {
         let toks = tokenize(text);
         let p: Date = published.parse().ok()?;
-        find(&toks, 0..toks.len(), p).first().map(|t| t.date.to_string())
+        find(&toks, 0..toks.len(), p)
+            .first()
+            .map(|t| t.date.to_string())
     }
 
     #[test]
     fn relative_dates() {
         // 2025-12-16 is a Tuesday.
-        assert_eq!(one("he said on Tuesday evening that", "2025-12-16").as_deref(), Some("2025-12-16"));
-        assert_eq!(one("on Sunday", "2025-06-30").as_deref(), Some("2025-06-29"));
-        assert_eq!(one("last Tuesday", "2025-12-16").as_deref(), Some("2025-12-09"));
-        assert_eq!(one("suspended it last week", "2025-12-15").as_deref(), Some("2025-12-08/2025-12-12"));
-        assert_eq!(one("yesterday", "2025-12-16").as_deref(), Some("2025-12-15"));
-        assert_eq!(one("in September", "2025-12-16").as_deref(), Some("2025-09"));
-        assert_eq!(one("in September", "2025-06-04").as_deref(), Some("2024-09"));
-        assert_eq!(one("signed on 8 May 2025", "2025-06-04").as_deref(), Some("2025-05-08"));
-        assert_eq!(one("by July 9, 2025", "2025-06-04").as_deref(), Some("2025-07-09"));
+        assert_eq!(
+            one("he said on Tuesday evening that", "2025-12-16").as_deref(),
+            Some("2025-12-16")
+        );
+        assert_eq!(
+            one("on Sunday", "2025-06-30").as_deref(),
+            Some("2025-06-29")
+        );
+        assert_eq!(
+            one("last Tuesday", "2025-12-16").as_deref(),
+            Some("2025-12-09")
+        );
+        assert_eq!(
+            one("suspended it last week", "2025-12-15").as_deref(),
+            Some("2025-12-08/2025-12-12")
+        );
+        assert_eq!(
+            one("yesterday", "2025-12-16").as_deref(),
+            Some("2025-12-15")
+        );
+        assert_eq!(
+            one("in September", "2025-12-16").as_deref(),
+            Some("2025-09")
+        );
+        assert_eq!(
+            one("in September", "2025-06-04").as_deref(),
+            Some("2024-09")
+        );
+        assert_eq!(
+            one("signed on 8 May 2025", "2025-06-04").as_deref(),
+            Some("2025-05-08")
+        );
+        assert_eq!(
+            one("by July 9, 2025", "2025-06-04").as_deref(),
+            Some("2025-07-09")
+        );
         assert_eq!(one("last month", "2025-06-04").as_deref(), Some("2025-05"));
-        assert_eq!(one("earlier this month", "2025-06-30").as_deref(), Some("2025-06-01/2025-06-29"));
+        assert_eq!(
+            one("earlier this month", "2025-06-30").as_deref(),
+            Some("2025-06-01/2025-06-29")
+        );
         assert_eq!(one("it may be", "2025-06-30"), None);
         assert_eq!(one("in May", "2025-06-30").as_deref(), Some("2025-05"));
     }

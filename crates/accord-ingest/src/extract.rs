@@ -68,7 +68,12 @@ impl<'a> Doc<'a> {
         }
         let sent_para = sents
             .iter()
-            .map(|s| paras.iter().position(|p| p.start <= s.start && s.start < p.end).unwrap_or(0))
+            .map(|s| {
+                paras
+                    .iter()
+                    .position(|p| p.start <= s.start && s.start < p.end)
+                    .unwrap_or(0)
+            })
             .collect();
         let mut tok_sent = vec![0; toks.len()];
         for (si, r) in sent_toks.iter().enumerate() {
@@ -103,7 +108,8 @@ impl<'a> Doc<'a> {
     }
 
     fn span(&self, r: Range<usize>) -> SpanText {
-        let r = r.start.min(self.text.len())..r.end.min(self.text.len()).max(r.start.min(self.text.len()));
+        let r = r.start.min(self.text.len())
+            ..r.end.min(self.text.len()).max(r.start.min(self.text.len()));
         SpanText {
             start: self.cmap.char_at(r.start),
             end: self.cmap.char_at(r.end),
@@ -131,13 +137,16 @@ impl<'a> Doc<'a> {
     }
 
     fn cap(&self, i: usize) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == TK::Word && t.is_capitalised(self.text))
+        self.toks
+            .get(i)
+            .is_some_and(|t| t.kind == TK::Word && t.is_capitalised(self.text))
     }
 
     fn is_quote_tok(&self, i: usize) -> bool {
-        self.toks
-            .get(i)
-            .is_some_and(|t| t.kind == TK::Punct && text::is_quote_mark(self.text[t.s..].chars().next().unwrap_or(' ')))
+        self.toks.get(i).is_some_and(|t| {
+            t.kind == TK::Punct
+                && text::is_quote_mark(self.text[t.s..].chars().next().unwrap_or(' '))
+        })
     }
 
     /// The token index of the first token starting at or after byte `b`.
@@ -159,7 +168,7 @@ struct NpRef {
 #[derive(Debug, Clone)]
 enum Who {
     Np(NpRef),
-    /// The same speaker as an earlier attribution (by index), for "…, stating that".
+    /// The same speaker as an earlier attribution (by its `id`), for "…, stating that".
     SameAs(usize),
     /// The publisher of the document ("it is understood").
     Publisher,
@@ -169,6 +178,8 @@ enum Who {
 /// An attribution found by the rules, before speakers and items are resolved.
 #[derive(Debug, Clone)]
 struct Raw {
+    /// Creation order, for [`Who::SameAs`].
+    id: usize,
     kind: ProposalKind,
     cue: (usize, usize),
     who: Who,
@@ -216,10 +227,38 @@ const DETERMINERS: &[&str] = &[
 const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
 
 const RECIPIENT_NOUNS: &[&str] = &[
-    "programme", "program", "show", "newspaper", "channel", "podcast", "radio", "reporters",
-    "journalists", "me", "us", "him", "her", "them", "lawmakers", "senators", "supporters",
-    "audience", "crowd", "rally", "conference", "interviewer", "correspondent", "broadcaster",
-    "parliament", "mps", "committee", "peers", "members", "viewers", "listeners", "readers",
+    "programme",
+    "program",
+    "show",
+    "newspaper",
+    "channel",
+    "podcast",
+    "radio",
+    "reporters",
+    "journalists",
+    "me",
+    "us",
+    "him",
+    "her",
+    "them",
+    "lawmakers",
+    "senators",
+    "supporters",
+    "audience",
+    "crowd",
+    "rally",
+    "conference",
+    "interviewer",
+    "correspondent",
+    "broadcaster",
+    "parliament",
+    "mps",
+    "committee",
+    "peers",
+    "members",
+    "viewers",
+    "listeners",
+    "readers",
 ];
 
 /// Extracts proposed claims from a document, against a dataset.
@@ -232,13 +271,68 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
     for si in 0..d.sents.len() {
         find_cues(&d, si, &mut raws);
     }
+    for (k, r) in raws.iter_mut().enumerate() {
+        r.id = k;
+    }
+    continuation_quotes(&d, &mut raws);
+    // Attributions inside the content of another: a coordinated one ("…, but the
+    // Conservatives said …") ends the first one's content; a nested one ("said it wanted
+    // …") is dropped — each word belongs to at most one attribution.
+    let mut raws = raws;
+    let mut drop = vec![false; raws.len()];
+    for b in 0..raws.len() {
+        let b_start = match &raws[b].who {
+            Who::Np(np) => np.first.min(raws[b].cue.0),
+            _ => raws[b].cue.0,
+        };
+        let b_byte = d.toks.get(b_start).map(|t| t.s).unwrap_or(0);
+        for a in 0..b {
+            if drop[a] || raws[a].sent != raws[b].sent || !raws[a].content.contains(&b_byte) {
+                continue;
+            }
+            let conj = b_start > 0
+                && matches!(
+                    d.low(b_start - 1),
+                    "but" | "and" | "while" | "whereas" | "yet"
+                );
+            let semi = b_start > 0 && d.toks[b_start - 1].is_punct(';');
+            if conj || semi {
+                let cut = if semi || !d.toks[b_start - 2].is_punct(',') {
+                    b_start - 1
+                } else {
+                    b_start - 2
+                };
+                let end = d.toks[cut].s;
+                let start = raws[a].content.start;
+                raws[a].content = trim_range(&d, start..end.max(start));
+                let keep_q: Vec<usize> = raws[a]
+                    .quotes
+                    .iter()
+                    .copied()
+                    .filter(|q| d.quotes[*q].inner.end <= end)
+                    .collect();
+                raws[a].quotes = keep_q;
+            } else {
+                drop[b] = true;
+            }
+        }
+    }
+    let raws: Vec<Raw> = raws
+        .into_iter()
+        .zip(drop)
+        .filter(|(_, x)| !x)
+        .map(|(r, _)| r)
+        .collect();
     // Drop attributions whose content is the same text as an earlier, stronger one.
     let mut keep: Vec<Raw> = Vec::new();
     for r in raws {
         if r.content.is_empty() {
             continue;
         }
-        if let Some(k) = keep.iter_mut().find(|k| k.content == r.content && k.kind == r.kind && same_who(k, &r)) {
+        if let Some(k) = keep
+            .iter_mut()
+            .find(|k| k.content == r.content && k.kind == r.kind && same_who(k, &r))
+        {
             if r.base > k.base {
                 *k = r;
             }
@@ -249,7 +343,8 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
     let raws = keep;
     let article_key = doc.content_key();
     let publisher_party = doc.publisher.as_deref().and_then(|p| resolve_name(p, &m));
-    let mut speakers: Vec<Option<Resolved>> = Vec::new();
+    let mut speakers: std::collections::HashMap<usize, Option<Resolved>> =
+        std::collections::HashMap::new();
     let mut history: Vec<Resolved> = Vec::new();
     // People the dataset knows, named near the start of a sentence (its subject), also
     // count as "the last named person" for pronouns.
@@ -278,6 +373,42 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
             }
         }
     }
+    // Names the dataset does not know, opening a sentence: "Liam Bates is UK managing
+    // director …".
+    for tr in &d.sent_toks {
+        let (a, b) = (tr.start, tr.start + 1);
+        if b + 1 < tr.end
+            && d.cap(a)
+            && d.cap(b)
+            && !TITLES.contains(&d.low(a))
+            && !d.low(b).ends_with("'s")
+            && matches!(
+                d.low(b + 1),
+                "is" | "was" | "has" | "had" | "said" | "says" | "told" | ","
+            )
+            && find_hits(d.text, &d.toks, a..b + 1, &m.parties).is_empty()
+            && d.in_quote[a].is_none()
+        {
+            let sp = d.span(d.tok_span(a, b));
+            person_mentions.push((
+                a,
+                Resolved {
+                    guess: SpeakerGuess {
+                        text: sp.text.clone(),
+                        name: Some(sp.text.clone()),
+                        span: sp,
+                        party_id: None,
+                        candidates: Vec::new(),
+                        antecedent: None,
+                        confidence: 0.7,
+                    },
+                    person: true,
+                    head: String::new(),
+                },
+            ));
+        }
+    }
+    person_mentions.sort_by_key(|x| x.0);
     let mut pm = 0;
     let mut anchors = Anchors::default();
     let mut out = Vec::new();
@@ -289,7 +420,7 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
         }
         let speaker = match &r.who {
             Who::Np(np) => resolve_speaker(&d, &m, np, &history, doc.published, &mut why),
-            Who::SameAs(j) => speakers.get(*j).cloned().flatten().map(|mut s| {
+            Who::SameAs(j) => speakers.get(j).cloned().flatten().map(|mut s| {
                 why.push(format!("speaker: the same as the attribution before (`{}`)", s.guess.text));
                 s.guess.confidence = (s.guess.confidence * 0.9 * 100.0).round() / 100.0;
                 s
@@ -324,25 +455,40 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
             // A pronoun keeps the chain going with the same referent.
             history.push(s.clone());
         }
-        speakers.push(speaker.clone());
+        speakers.insert(r.id, speaker.clone());
         let _ = ri;
         let content = d.span(r.content.clone());
-        let quote_parts: Vec<SpanText> = r.quotes.iter().filter_map(|q| d.quotes.get(*q)).map(|q| d.span(q.inner.clone())).collect();
+        let quote_parts: Vec<SpanText> = r
+            .quotes
+            .iter()
+            .filter_map(|q| d.quotes.get(*q))
+            .map(|q| d.span(q.inner.clone()))
+            .collect();
         let sp_party = speaker.as_ref().and_then(|s| s.guess.party_id.clone());
-        let (item, status, value) = choose_item(&d, &m, &vocab, &mentions, r, sp_party.as_deref(), &mut why);
+        let (item, status, value) =
+            choose_item(&d, &m, &vocab, &mentions, r, sp_party.as_deref(), &mut why);
         let asserts = match r.kind {
             ProposalKind::DeclinedToComment => Asserts::DeclinedToComment,
             ProposalKind::NoResponse => Asserts::NoResponse,
             _ if status.is_some() => Asserts::Status,
             _ => Asserts::Statement,
         };
-        let (valid, valid_text) = valid_date(&d, &m, doc.published, r, &mentions, &mut anchors, &mut why);
+        let (valid, valid_text) =
+            valid_date(&d, &m, doc.published, r, &mentions, &mut anchors, &mut why);
         let channel = r.channel.or_else(|| {
-            speaker.as_ref().and_then(|s| s.guess.party_id.as_ref()).and_then(|p| m.party_kind(p)).and_then(|k| (k == PartyKind::Outlet).then_some(Channel::Report))
+            speaker
+                .as_ref()
+                .and_then(|s| s.guess.party_id.as_ref())
+                .and_then(|p| m.party_kind(p))
+                .and_then(|k| (k == PartyKind::Outlet).then_some(Channel::Report))
         });
         let kind = match r.kind {
             ProposalKind::Indirect | ProposalKind::Direct
-                if speaker.as_ref().and_then(|s| s.guess.party_id.as_ref()).and_then(|p| m.party_kind(p)) == Some(PartyKind::Outlet) =>
+                if speaker
+                    .as_ref()
+                    .and_then(|s| s.guess.party_id.as_ref())
+                    .and_then(|p| m.party_kind(p))
+                    == Some(PartyKind::Outlet) =>
             {
                 ProposalKind::Report
             }
@@ -394,13 +540,16 @@ fn same_who(a: &Raw, b: &Raw) -> bool {
 fn resolve_name(name: &str, m: &Matchers) -> Option<String> {
     let toks = text::tokenize(name);
     let hits = find_hits(name, &toks, 0..toks.len(), &m.parties);
-    hits.into_iter().max_by_key(|h| h.last - h.first).map(|h| h.pat.id.clone())
+    hits.into_iter()
+        .max_by_key(|h| h.last - h.first)
+        .map(|h| h.pat.id.clone())
 }
 
 // ---------------------------------------------------------------- cues
 
 fn find_cues(d: &Doc, si: usize, out: &mut Vec<Raw>) {
     let r = d.sent_toks[si].clone();
+    colon_attribution(d, si, out);
     let mut i = r.start;
     while i < r.end {
         if d.in_quote[i].is_some() || !d.is_word(i) {
@@ -409,8 +558,136 @@ fn find_cues(d: &Doc, si: usize, out: &mut Vec<Raw>) {
         }
         let before = out.len();
         let next = try_cue(d, si, i, out);
-        i = if out.len() > before { next.max(i + 1) } else { i + 1 };
+        i = if out.len() > before {
+            next.max(i + 1)
+        } else {
+            i + 1
+        };
     }
+}
+
+/// "President Trump: “…”" and headlines such as "Lynch: No outside influence …": a name
+/// at the start of a sentence, a colon, and what was said.
+fn colon_attribution(d: &Doc, si: usize, out: &mut Vec<Raw>) {
+    let r = d.sent_toks[si].clone();
+    let Some(colon) = (r.start..(r.start + 8).min(r.end))
+        .find(|k| d.toks[*k].is_punct(':') && d.in_quote[*k].is_none())
+    else {
+        return;
+    };
+    if colon == r.start || colon + 1 >= r.end {
+        return;
+    }
+    let np = NpRef {
+        first: r.start,
+        last: colon - 1,
+        name: None,
+    };
+    let all_words = (np.first..=np.last)
+        .all(|k| d.is_word(k) || d.toks[k].is_punct('.') || d.toks[k].is_punct('-'));
+    let has_verb = (np.first..=np.last).any(|k| verb_form(d.low(k)).is_some() && !d.cap(k));
+    if !all_words
+        || has_verb
+        || !(np.first..=np.last).any(|k| d.cap(k))
+        || !plausible_speaker(d, &np)
+    {
+        return;
+    }
+    let k = colon + 1;
+    let (content, quotes, kind, base) = match d.in_quote[k] {
+        Some(qi) if d.quotes[qi].open == d.toks[k].s => (
+            d.quotes[qi].inner.clone(),
+            vec![qi],
+            ProposalKind::Direct,
+            0.75,
+        ),
+        _ => {
+            let c = trim_range(d, d.toks[k].s..content_end(d, si));
+            let q = quotes_in(d, &c);
+            (c, q, ProposalKind::Indirect, 0.55)
+        }
+    };
+    if content.is_empty() {
+        return;
+    }
+    let why = vec!["cue: a colon after a name at the start of the sentence".to_string()];
+    out.push(Raw {
+        id: 0,
+        kind,
+        cue: (colon, colon),
+        who: Who::Np(np),
+        content,
+        quotes,
+        channel: None,
+        sent: si,
+        base,
+        why,
+        stance: false,
+    });
+}
+
+/// A paragraph that is only a quotation, right after a direct quotation, continues it:
+/// the same speaker and cue (White House fact sheets list a speaker's quotes this way).
+fn continuation_quotes(d: &Doc, raws: &mut Vec<Raw>) {
+    let paras = text::paragraphs(d.text);
+    for (qi, q) in d.quotes.iter().enumerate() {
+        if raws
+            .iter()
+            .any(|r| r.quotes.contains(&qi) || r.content.contains(&q.inner.start))
+        {
+            continue;
+        }
+        let Some(pi) = paras.iter().position(|p| p.start == q.open) else {
+            continue;
+        };
+        let p = &paras[pi];
+        let tail = d.text.get(q.close_end..p.end).unwrap_or("x");
+        if !tail
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | '”' | '"'))
+            .is_empty()
+            || pi == 0
+        {
+            continue;
+        }
+        // The attribution just before, in the previous paragraph(s).
+        let prev_para = &paras[pi - 1];
+        let Some(j) = raws
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.content.end <= q.open
+                    && r.content.end >= prev_para.start
+                    && r.kind == ProposalKind::Direct
+            })
+            .max_by_key(|(_, r)| r.content.end)
+            .map(|(j, _)| j)
+        else {
+            continue;
+        };
+        let base = &raws[j];
+        let sent = d
+            .tok_sent
+            .get(d.tok_at(q.open))
+            .copied()
+            .unwrap_or(base.sent);
+        let mut why = base.why.clone();
+        why.push("content: a paragraph that is only a quotation continues the quotation before it (same speaker and cue)".into());
+        let id = raws.len();
+        raws.push(Raw {
+            id,
+            kind: ProposalKind::Direct,
+            cue: base.cue,
+            who: Who::SameAs(raws[j].id),
+            content: q.inner.clone(),
+            quotes: vec![qi],
+            channel: base.channel,
+            sent,
+            base: base.base - 0.2,
+            why,
+            stance: false,
+        });
+    }
+    raws.sort_by_key(|r| r.content.start);
 }
 
 /// Tries the rules at token `i`; returns the token after the cue when one fired.
@@ -448,30 +725,54 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     let mut cs = i;
     while cs > r.start
         && d.in_quote[cs - 1].is_none()
-        && (CUE_AUX.contains(&d.low(cs - 1)) || BE.contains(&d.low(cs - 1)) || (d.low(cs - 1).ends_with("ly") && !d.cap(cs - 1) && d.is_word(cs - 1)))
+        && (CUE_AUX.contains(&d.low(cs - 1))
+            || BE.contains(&d.low(cs - 1))
+            || (d.low(cs - 1).ends_with("ly") && !d.cap(cs - 1) && d.is_word(cs - 1)))
     {
         cs -= 1;
     }
     let prev = if cs > r.start { d.low(cs - 1) } else { "" };
     // Nouns: "a state visit", "the report", "his statement", "the UK's stated ambitions".
-    if cs > r.start && (DETERMINERS.contains(&prev) || prev.ends_with("'s") || prev.ends_with("s'")) {
+    if cs > r.start && (DETERMINERS.contains(&prev) || prev.ends_with("'s") || prev.ends_with("s'"))
+    {
         return i + 1;
     }
     // Infinitives and prepositions: "eager to highlight", "despite reports".
-    if cs > r.start && (prev == "to" || matches!(prev, "of" | "for" | "despite" | "with" | "about" | "amid" | "on" | "in" | "by" | "from" | "and" | "or")) && !d.is_quote_tok(cs - 1) {
+    if cs > r.start
+        && (prev == "to"
+            || matches!(
+                prev,
+                "of" | "for"
+                    | "despite"
+                    | "with"
+                    | "about"
+                    | "amid"
+                    | "on"
+                    | "in"
+                    | "by"
+                    | "from"
+                    | "and"
+                    | "or"
+                    | "as"
+                    | "than"
+                    | "if"
+            ))
+        && !d.is_quote_tok(cs - 1)
+    {
         return i + 1;
     }
     let passive = d.toks[cs..i].iter().any(|t| BE.contains(&t.low.as_str())) && !vf.participle;
     match vf.base {
         "point" if d.low(i + 1) != "out" => return i + 1,
         "call" => {
-            let ok = d.low(i + 1) == "for" || (i + 1..(i + 5).min(r.end)).any(|k| d.is_quote_tok(k));
+            let ok =
+                d.low(i + 1) == "for" || (i + 1..(i + 5).min(r.end)).any(|k| d.is_quote_tok(k));
             if !ok {
                 return i + 1;
             }
         }
-        "agree" if d.low(i + 1) != "that" => return i + 1,
-        "see" | "view" => {
+        "agree" | "maintain" if d.low(i + 1) != "that" => return i + 1,
+        "see" | "view" | "describe" | "characterize" | "characterise" => {
             let has_as = (i + 1..(i + 15).min(r.end)).any(|k| d.low(k) == "as");
             if !has_as || vf.participle {
                 return i + 1;
@@ -486,12 +787,31 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         _ => {}
     }
     // A passive has a speaker only as an agent: "was first reported by MSNBC".
-    if passive && !matches!(vf.base, "report" | "announce" | "confirm" | "reveal" | "write" | "post" | "tweet" | "say" | "state" | "deny" | "claim") {
+    if passive
+        && !matches!(
+            vf.base,
+            "report"
+                | "announce"
+                | "confirm"
+                | "reveal"
+                | "write"
+                | "post"
+                | "tweet"
+                | "say"
+                | "state"
+                | "deny"
+                | "claim"
+        )
+    {
         return i + 1;
     }
     let mut ce = i;
     let mut channel = None;
-    let mut why = vec![format!("cue: `{}` ({})", d.words(cs, i), class_name(vf.class))];
+    let mut why = vec![format!(
+        "cue: `{}` ({})",
+        d.words(cs, i),
+        class_name(vf.class)
+    )];
     // Recipient or channel after the verb.
     match vf.base {
         "tell" if !passive => {
@@ -505,7 +825,9 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         "point" | "call" => ce = i + 1,
         _ => {}
     }
-    if matches!(d.low(ce + 1), "to") && d.cap(ce + 2) || (d.low(ce + 1) == "to" && d.low(ce + 2) == "the" && d.cap(ce + 3)) {
+    if matches!(d.low(ce + 1), "to") && d.cap(ce + 2)
+        || (d.low(ce + 1) == "to" && d.low(ce + 2) == "the" && d.cap(ce + 3))
+    {
         let (e, ch) = recipient(d, ce + 2, r.end);
         if e > ce + 1 {
             why.push(format!("recipient: `{}`", d.words(ce + 2, e)));
@@ -525,7 +847,11 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         }
     }
     if matches!(vf.class, CueClass::Written) && channel.is_none() {
-        channel = Some(if vf.base == "write" { Channel::Document } else { Channel::SocialPost });
+        channel = Some(if vf.base == "write" {
+            Channel::Document
+        } else {
+            Channel::SocialPost
+        });
     }
     let stance = vf.class == CueClass::Stance;
     let base = match vf.class {
@@ -533,7 +859,11 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         CueClass::Reporting => 0.85,
         CueClass::Stance => 0.7,
     };
-    let kind = if vf.class == CueClass::Reporting { ProposalKind::Report } else { ProposalKind::Indirect };
+    let kind = if vf.class == CueClass::Reporting {
+        ProposalKind::Report
+    } else {
+        ProposalKind::Indirect
+    };
     if passive {
         // Only with an agent after "by".
         let mut k = ce + 1;
@@ -549,12 +879,25 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         };
         let content = clause_before(d, si, cs);
         why.push("passive: the speaker is the agent after `by`".into());
-        out.push(Raw { kind, cue: (cs, by), who: Who::Np(np), content, quotes: Vec::new(), channel, sent: si, base: base * 0.9, why, stance });
+        out.push(Raw {
+            id: 0,
+            kind,
+            cue: (cs, by),
+            who: Who::Np(np),
+            content,
+            quotes: Vec::new(),
+            channel,
+            sent: si,
+            base: base * 0.9,
+            why,
+            stance,
+        });
         return by + 1;
     }
     // Inverted: `"…," said Smith` / `…, said Smith.`
     let prev_tok = cs.checked_sub(1);
-    let after_comma_or_quote = prev_tok.is_some_and(|p| p >= r.start && (d.toks[p].is_punct(',') || d.is_quote_tok(p)));
+    let after_comma_or_quote =
+        prev_tok.is_some_and(|p| p >= r.start && (d.toks[p].is_punct(',') || d.is_quote_tok(p)));
     if after_comma_or_quote
         && !vf.participle
         && let Some(np) = np_forward(d, ce + 1, r.end)
@@ -562,9 +905,28 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     {
         let (content, quotes) = left_content(d, si, cs);
         if !content.is_empty() {
-            why.push(format!("inverted: speaker after the cue (`{}`)", d.words(np.first, np.last)));
-            let kind = if !quotes.is_empty() && quotes_cover(d, &quotes, &content) { ProposalKind::Direct } else { kind };
-            out.push(Raw { kind, cue: (cs, ce), who: Who::Np(np.clone()), content, quotes, channel, sent: si, base: base + 0.05, why, stance });
+            why.push(format!(
+                "inverted: speaker after the cue (`{}`)",
+                d.words(np.first, np.last)
+            ));
+            let kind = if !quotes.is_empty() && quotes_cover(d, &quotes, &content) {
+                ProposalKind::Direct
+            } else {
+                kind
+            };
+            out.push(Raw {
+                id: 0,
+                kind,
+                cue: (cs, ce),
+                who: Who::Np(np.clone()),
+                content,
+                quotes,
+                channel,
+                sent: si,
+                base: base + 0.05,
+                why,
+                stance,
+            });
             return np.last + 1;
         }
     }
@@ -575,7 +937,21 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         subject_before(d, si, cs)
     };
     let subject = subject.filter(|np| plausible_speaker(d, np));
-    let subordinate = subject.as_ref().is_some_and(|np| np.first > r.start && matches!(d.low(np.first - 1), "while" | "although" | "though" | "as" | "if" | "when" | "because" | "since" | "whereas"));
+    let subordinate = subject.as_ref().is_some_and(|np| {
+        np.first > r.start
+            && matches!(
+                d.low(np.first - 1),
+                "while"
+                    | "although"
+                    | "though"
+                    | "as"
+                    | "if"
+                    | "when"
+                    | "because"
+                    | "since"
+                    | "whereas"
+            )
+    });
     let who = match subject {
         Some(np) => Who::Np(np),
         None if vf.participle => {
@@ -597,19 +973,24 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         Who::Np(np) => np.first,
         _ => cs,
     };
-    let closes_quote = np_first > r.start && {
-        let mut p = np_first - 1;
-        if d.toks[p].is_punct(',') && p > r.start {
-            p -= 1;
+    let closes_quote = np_first > r.start
+        && {
+            let mut p = np_first - 1;
+            if d.toks[p].is_punct(',') && p > r.start {
+                p -= 1;
+            }
+            d.is_quote_tok(p) && d.in_quote[p].is_some()
         }
-        d.is_quote_tok(p) && d.in_quote[p].is_some()
-    } && np_first.abs_diff(cs) <= 8;
+        && np_first.abs_diff(cs) <= 8;
     let (content, quotes, kind, why_c) = if closes_quote {
         let (c, mut q) = left_content(d, si, np_first);
         // Split quote: `"…," he said, "…"`
         let mut c = c;
         let mut k = ce + 1;
-        if d.toks.get(k).is_some_and(|t| t.is_punct(',') || t.is_punct(':')) {
+        if d.toks
+            .get(k)
+            .is_some_and(|t| t.is_punct(',') || t.is_punct(':'))
+        {
             k += 1;
         }
         let mut why_c = "content: the quotation closed just before the speaker".to_string();
@@ -634,13 +1015,20 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         if c.is_empty() {
             // "…, NP said." — the content is before.
             let before = match &who {
-                Who::Np(np) if np.first > r.start && d.toks[np.first - 1].is_punct(',') => clause_before(d, si, np.first),
+                Who::Np(np) if np.first > r.start && d.toks[np.first - 1].is_punct(',') => {
+                    clause_before(d, si, np.first)
+                }
                 _ => 0..0,
             };
             let q = quotes_in(d, &before);
             let direct = !q.is_empty() && quotes_cover(d, &q, &before);
             let k = if direct { ProposalKind::Direct } else { kind };
-            (before, q, k, "content: the clause before the speaker and cue".to_string())
+            (
+                before,
+                q,
+                k,
+                "content: the clause before the speaker and cue".to_string(),
+            )
         } else {
             (c, q, k, w)
         }
@@ -650,8 +1038,24 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     }
     why.push(why_c);
     // A direct quotation continued after "he added, …" is one statement.
-    let base = if matches!(who, Who::SameAs(_)) { base - 0.1 } else { base };
-    out.push(Raw { kind, cue: (cs, ce), who, content, quotes, channel, sent: si, base, why, stance });
+    let base = if matches!(who, Who::SameAs(_)) {
+        base - 0.1
+    } else {
+        base
+    };
+    out.push(Raw {
+        id: 0,
+        kind,
+        cue: (cs, ce),
+        who,
+        content,
+        quotes,
+        channel,
+        sent: si,
+        base,
+        why,
+        stance,
+    });
     ce + 1
 }
 
@@ -706,8 +1110,28 @@ fn recipient(d: &Doc, start: usize, end: usize) -> (usize, Option<Channel>) {
 fn channel_phrase(d: &Doc, start: usize, end: usize) -> Option<(usize, Channel)> {
     let w = |k: usize| if k < end { d.low(k) } else { "" };
     match (w(start), w(start + 1), w(start + 2)) {
-        ("in", "a", "statement") | ("in", "a", "written") => Some((start + 2 + usize::from(w(start + 2) == "written"), Channel::Statement)),
+        ("in", "a", "statement") | ("in", "a", "written") => Some((
+            start + 2 + usize::from(w(start + 2) == "written"),
+            Channel::Statement,
+        )),
         ("in", "an", "interview") => Some((start + 2, Channel::Interview)),
+        ("in", "the" | "a" | "an" | "his" | "her" | "its", x)
+            if matches!(
+                x,
+                "order"
+                    | "letter"
+                    | "filing"
+                    | "document"
+                    | "memo"
+                    | "proclamation"
+                    | "report"
+                    | "op-ed"
+                    | "article"
+                    | "blog"
+            ) =>
+        {
+            Some((start + 2, Channel::Document))
+        }
         ("in", "a", "post") | ("in", "a", "tweet") => {
             if w(start + 3) == "on" && d.cap(start + 4) {
                 Some((start + 4, Channel::SocialPost))
@@ -715,12 +1139,20 @@ fn channel_phrase(d: &Doc, start: usize, end: usize) -> Option<(usize, Channel)>
                 Some((start + 2, Channel::SocialPost))
             }
         }
-        ("on", x, _) if matches!(x, "x" | "twitter" | "facebook" | "linkedin" | "bluesky" | "threads") && d.cap(start + 1) => {
+        ("on", x, _)
+            if matches!(
+                x,
+                "x" | "twitter" | "facebook" | "linkedin" | "bluesky" | "threads"
+            ) && d.cap(start + 1) =>
+        {
             Some((start + 1, Channel::SocialPost))
         }
         ("on", "truth", "social") => Some((start + 2, Channel::SocialPost)),
         ("on", "social", "media") => Some((start + 2, Channel::SocialPost)),
-        ("at", "a", "briefing") | ("at", "a", "press") => Some((start + 2 + usize::from(w(start + 3) == "briefing" || w(start + 3) == "conference"), Channel::Briefing)),
+        ("at", "a", "briefing") | ("at", "a", "press") => Some((
+            start + 2 + usize::from(w(start + 3) == "briefing" || w(start + 3) == "conference"),
+            Channel::Briefing,
+        )),
         _ => None,
     }
 }
@@ -729,15 +1161,30 @@ fn channel_phrase(d: &Doc, start: usize, end: usize) -> Option<(usize, Channel)>
 /// platform X, …").
 fn sentence_channel(d: &Doc, si: usize) -> Option<Channel> {
     let r = d.sent_toks[si].clone();
-    let ws: Vec<&str> = r.clone().filter(|k| d.in_quote[*k].is_none()).map(|k| d.low(k)).collect();
+    let ws: Vec<&str> = r
+        .clone()
+        .filter(|k| d.in_quote[*k].is_none())
+        .map(|k| d.low(k))
+        .collect();
     let has = |a: &str, b: &str| ws.windows(2).any(|p| p[0] == a && p[1] == b);
-    if has("social", "media") || has("on", "x") && r.clone().any(|k| d.text.get(d.toks[k].s..d.toks[k].e) == Some("X")) || ws.contains(&"tweet") || ws.contains(&"tweeted") {
+    if has("social", "media")
+        || has("on", "x")
+            && r.clone()
+                .any(|k| d.text.get(d.toks[k].s..d.toks[k].e) == Some("X"))
+        || ws.contains(&"tweet")
+        || ws.contains(&"tweeted")
+    {
         return Some(Channel::SocialPost);
     }
     if has("a", "statement") {
         return Some(Channel::Statement);
     }
-    if ws.iter().any(|w| matches!(*w, "spokesperson" | "spokesman" | "spokeswoman" | "briefing")) {
+    if ws.iter().any(|w| {
+        matches!(
+            *w,
+            "spokesperson" | "spokesman" | "spokeswoman" | "briefing"
+        )
+    }) {
         return Some(Channel::Briefing);
     }
     None
@@ -748,7 +1195,9 @@ fn sentence_channel(d: &Doc, si: usize) -> Option<Channel> {
 fn inverted_ok(d: &Doc, np: &NpRef, end: usize) -> bool {
     let next = np.last + 1;
     let ends = next >= end || d.toks[next].kind == TK::Punct;
-    let nameish = (np.first..=np.last).any(|k| d.cap(k)) || PRONOUNS_PERSON.contains(&d.low(np.first)) || PRONOUNS_PLURAL.contains(&d.low(np.first));
+    let nameish = (np.first..=np.last).any(|k| d.cap(k))
+        || PRONOUNS_PERSON.contains(&d.low(np.first))
+        || PRONOUNS_PLURAL.contains(&d.low(np.first));
     ends && nameish && np.last - np.first <= 8
 }
 
@@ -759,7 +1208,11 @@ fn np_forward(d: &Doc, start: usize, end: usize) -> Option<NpRef> {
         return None;
     }
     if PRONOUNS_PERSON.contains(&d.low(k)) || PRONOUNS_PLURAL.contains(&d.low(k)) {
-        return Some(NpRef { first: k, last: k, name: None });
+        return Some(NpRef {
+            first: k,
+            last: k,
+            name: None,
+        });
     }
     let mut last = None;
     while k < end && k < start + 12 {
@@ -775,7 +1228,10 @@ fn np_forward(d: &Doc, start: usize, end: usize) -> Option<NpRef> {
             break;
         }
         let lw = t.low.as_str();
-        if NP_STOP.contains(&lw) && !(NP_INNER.contains(&lw) && last.is_some() && d.cap(k + 1)) && !(lw == "and" && last.is_some() && d.cap(k + 1) && d.cap(k - 1)) {
+        if NP_STOP.contains(&lw)
+            && !(NP_INNER.contains(&lw) && last.is_some() && d.cap(k + 1))
+            && !(lw == "and" && last.is_some() && d.cap(k + 1) && d.cap(k - 1))
+        {
             break;
         }
         if verb_form(lw).is_some() && last.is_some() && !d.cap(k) {
@@ -785,7 +1241,11 @@ fn np_forward(d: &Doc, start: usize, end: usize) -> Option<NpRef> {
         k += 1;
     }
     let last = last?;
-    Some(NpRef { first: start, last, name: None })
+    Some(NpRef {
+        first: start,
+        last,
+        name: None,
+    })
 }
 
 /// The subject noun phrase before the cue starting at `cs`, skipping an appositive or a
@@ -801,7 +1261,10 @@ fn subject_before(d: &Doc, si: usize, cs: usize) -> Option<NpRef> {
         let np = np_back(d, r.start, j.checked_sub(2)?)?;
         return Some(np);
     }
-    if matches!(d.low(j), "while" | "when" | "after" | "before" | "by") && j > r.start && d.toks[j - 1].is_punct(',') {
+    if matches!(d.low(j), "while" | "when" | "after" | "before" | "by")
+        && j > r.start
+        && d.toks[j - 1].is_punct(',')
+    {
         j -= 1;
         // fall through to the comma case below with the clause as the "appositive"
         let np = np_back(d, r.start, j.checked_sub(1)?)?;
@@ -827,15 +1290,35 @@ fn subject_before(d: &Doc, si: usize, cs: usize) -> Option<NpRef> {
         }
         let seg = (open + 1, j - 1);
         let np = np_back(d, r.start, open - 1)?;
-        let seg_is_name = (seg.0..=seg.1).all(|x| d.cap(x) || d.toks[x].low == "-") && seg.1 - seg.0 < 4;
+        let seg_is_name =
+            (seg.0..=seg.1).all(|x| d.cap(x) || d.toks[x].low == "-") && seg.1 - seg.0 < 4;
         if seg_is_name {
-            return Some(NpRef { first: np.first, last: seg.1, name: Some(seg) });
+            return Some(NpRef {
+                first: np.first,
+                last: seg.1,
+                name: Some(seg),
+            });
         }
         // The segment must read like a description or a relative clause, not a clause
         // with its own subject and verb ("…, the deal collapsed, he said" is different).
         let lead = d.low(seg.0);
-        let looks_described = matches!(lead, "who" | "which" | "whose" | "a" | "an" | "the" | "director" | "chief" | "head" | "former" | "then" | "now" | "also" | "while")
-            || !d.cap(seg.0) && verb_form(lead).is_none()
+        let looks_described = matches!(
+            lead,
+            "who"
+                | "which"
+                | "whose"
+                | "a"
+                | "an"
+                | "the"
+                | "director"
+                | "chief"
+                | "head"
+                | "former"
+                | "then"
+                | "now"
+                | "also"
+                | "while"
+        ) || !d.cap(seg.0) && verb_form(lead).is_none()
             || d.cap(seg.0);
         return looks_described.then_some(np);
     }
@@ -848,8 +1331,15 @@ fn np_back(d: &Doc, sent_start: usize, end: usize) -> Option<NpRef> {
         return None;
     }
     let lw = d.low(end);
-    if PRONOUNS_PERSON.contains(&lw) || PRONOUNS_PLURAL.contains(&lw) || PRONOUNS_OTHER.contains(&lw) {
-        return Some(NpRef { first: end, last: end, name: None });
+    if PRONOUNS_PERSON.contains(&lw)
+        || PRONOUNS_PLURAL.contains(&lw)
+        || PRONOUNS_OTHER.contains(&lw)
+    {
+        return Some(NpRef {
+            first: end,
+            last: end,
+            name: None,
+        });
     }
     let mut k = end;
     let mut first = end + 1;
@@ -858,15 +1348,35 @@ fn np_back(d: &Doc, sent_start: usize, end: usize) -> Option<NpRef> {
         let ok = if d.in_quote[k].is_some() {
             false
         } else if t.kind == TK::Punct {
-            (t.low == "-" || t.low == "&") && k > sent_start && k < end
+            ((t.low == "-" || t.low == "&") && k > sent_start && k < end)
+                || (t.low == "."
+                    && k > sent_start
+                    && k < end
+                    && d.toks[k - 1].e == t.s
+                    && d.low(k - 1).chars().count() == 1
+                    && d.cap(k - 1))
         } else {
             let w = t.low.as_str();
-            let inner_prep = NP_INNER.contains(&w) && k < end && k > sent_start && d.is_word(k - 1) && d.is_word(k + 1) && !NP_STOP.contains(&d.low(k - 1)) && (d.cap(k + 1) || d.cap(k - 1) || matches!(d.low(k + 1), "the" | "a"));
+            let inner_prep = NP_INNER.contains(&w)
+                && k < end
+                && k > sent_start
+                && d.is_word(k - 1)
+                && d.is_word(k + 1)
+                && !NP_STOP.contains(&d.low(k - 1))
+                && (d.cap(k + 1) || d.cap(k - 1) || matches!(d.low(k + 1), "the" | "a"));
             let and_names = w == "and" && k > sent_start && d.cap(k - 1) && d.cap(k + 1);
             let is_stop = NP_STOP.contains(&w) && !inner_prep && !and_names;
             let verbish = k < end && verb_form(w).is_some() && !d.cap(k);
-            let gerund_or_adverb = !d.cap(k) && (w.ends_with("ing") || w.ends_with("ly")) && !matches!(w, "thing" | "king" | "ruling" | "family" | "rally" | "ally" | "italy" | "july");
-            !is_stop && !verbish && !gerund_or_adverb && !(CONNECTIVES.contains(&w) && d.cap(k) && k == sent_start)
+            let gerund_or_adverb = !d.cap(k)
+                && (w.ends_with("ing") || w.ends_with("ly"))
+                && !matches!(
+                    w,
+                    "thing" | "king" | "ruling" | "family" | "rally" | "ally" | "italy" | "july"
+                );
+            !is_stop
+                && !verbish
+                && !gerund_or_adverb
+                && !(CONNECTIVES.contains(&w) && d.cap(k) && k == sent_start)
         };
         if !ok {
             break;
@@ -878,56 +1388,228 @@ fn np_back(d: &Doc, sent_start: usize, end: usize) -> Option<NpRef> {
         k -= 1;
     }
     // Trim leading prepositions and connectives.
-    while first < end && (NP_INNER.contains(&d.low(first)) || CONNECTIVES.contains(&d.low(first)) || d.toks[first].kind == TK::Punct) {
+    while first < end
+        && (NP_INNER.contains(&d.low(first))
+            || CONNECTIVES.contains(&d.low(first))
+            || d.toks[first].kind == TK::Punct)
+    {
         first += 1;
     }
     if first > end {
         return None;
     }
-    let content_words = (first..=end).filter(|x| d.is_word(*x) && !matches!(d.low(*x), "the" | "a" | "an")).count();
+    let content_words = (first..=end)
+        .filter(|x| d.is_word(*x) && !matches!(d.low(*x), "the" | "a" | "an"))
+        .count();
     if content_words == 0 {
         return None;
     }
     // Lowercase single words are rarely speakers ("officials" is, "it" handled above).
-    Some(NpRef { first, last: end, name: None })
+    Some(NpRef {
+        first,
+        last: end,
+        name: None,
+    })
 }
 
 /// Nouns that can head a speaker phrase: people, organisations, documents.
 const SPEAKER_HEADS: &[&str] = &[
-    "official", "spokesperson", "spokesman", "spokeswoman", "spokespeople", "source", "aide",
-    "minister", "secretary", "president", "adviser", "advisor", "analyst", "economist", "expert",
-    "critic", "lawmaker", "legislator", "senator", "congressman", "congresswoman",
-    "representative", "governor", "diplomat", "negotiator", "executive", "chief", "director",
-    "leader", "chairman", "chairwoman", "chair", "campaign", "government", "administration",
-    "department", "ministry", "office", "company", "firm", "group", "industry", "association",
-    "union", "body", "agency", "committee", "council", "party", "people", "person", "resident",
-    "voter", "supporter", "opponent", "activist", "farmer", "producer", "manufacturer",
-    "business", "investor", "researcher", "scientist", "observer", "commentator", "insider",
-    "staff", "team", "organiser", "organizer", "officer", "police", "prosecutor", "judge", "court",
-    "lawyer", "attorney", "statement", "report", "study", "poll", "survey", "data", "document",
-    "memo", "letter", "filing", "order", "website", "editorial", "article", "ceo", "boss",
-    "candidate", "nominee", "member", "operative", "strategist", "advocate", "organization",
-    "organisation", "authority", "authorities", "regulator", "watchdog", "mou", "memorandum",
-    "everyone", "others", "many", "both", "someone", "nobody", "friend", "family", "host", "anchor",
-    "reporter", "journalist", "columnist", "author", "writer", "editor", "correspondent", "man",
-    "woman", "men", "women", "official's", "counsel", "governments", "ministers", "sources",
-    "officials", "spokespersons", "groups", "companies", "firms", "people's", "rivals", "allies",
-    "pollster", "pollsters", "voters", "critics", "experts", "analysts", "economists", "aides",
+    "official",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "spokespeople",
+    "source",
+    "aide",
+    "minister",
+    "secretary",
+    "president",
+    "adviser",
+    "advisor",
+    "analyst",
+    "economist",
+    "expert",
+    "critic",
+    "lawmaker",
+    "legislator",
+    "senator",
+    "congressman",
+    "congresswoman",
+    "representative",
+    "governor",
+    "diplomat",
+    "negotiator",
+    "executive",
+    "chief",
+    "director",
+    "leader",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "campaign",
+    "government",
+    "administration",
+    "department",
+    "ministry",
+    "office",
+    "company",
+    "firm",
+    "group",
+    "industry",
+    "association",
+    "union",
+    "body",
+    "agency",
+    "committee",
+    "council",
+    "party",
+    "people",
+    "person",
+    "resident",
+    "voter",
+    "supporter",
+    "opponent",
+    "activist",
+    "farmer",
+    "producer",
+    "manufacturer",
+    "business",
+    "investor",
+    "researcher",
+    "scientist",
+    "observer",
+    "commentator",
+    "insider",
+    "staff",
+    "team",
+    "organiser",
+    "organizer",
+    "officer",
+    "police",
+    "prosecutor",
+    "judge",
+    "court",
+    "lawyer",
+    "attorney",
+    "statement",
+    "report",
+    "study",
+    "poll",
+    "survey",
+    "data",
+    "document",
+    "memo",
+    "letter",
+    "filing",
+    "order",
+    "website",
+    "editorial",
+    "article",
+    "ceo",
+    "boss",
+    "candidate",
+    "nominee",
+    "member",
+    "operative",
+    "strategist",
+    "advocate",
+    "organization",
+    "organisation",
+    "authority",
+    "authorities",
+    "regulator",
+    "watchdog",
+    "mou",
+    "memorandum",
+    "everyone",
+    "others",
+    "many",
+    "both",
+    "someone",
+    "nobody",
+    "friend",
+    "family",
+    "host",
+    "anchor",
+    "reporter",
+    "journalist",
+    "columnist",
+    "author",
+    "writer",
+    "editor",
+    "correspondent",
+    "man",
+    "woman",
+    "men",
+    "women",
+    "official's",
+    "counsel",
+    "governments",
+    "ministers",
+    "sources",
+    "officials",
+    "spokespersons",
+    "groups",
+    "companies",
+    "firms",
+    "people's",
+    "rivals",
+    "allies",
+    "pollster",
+    "pollsters",
+    "voters",
+    "critics",
+    "experts",
+    "analysts",
+    "economists",
+    "aides",
 ];
 
 /// Whether a noun phrase can be a speaker: a pronoun, a name, or a person-, organisation-
 /// or document-like head ("the spokesperson", "many economists", "the MOU").
 fn plausible_speaker(d: &Doc, np: &NpRef) -> bool {
     let lw = d.low(np.first);
-    if np.first == np.last && (PRONOUNS_PERSON.contains(&lw) || PRONOUNS_PLURAL.contains(&lw) || PRONOUNS_OTHER.contains(&lw)) {
+    if np.first == np.last
+        && (PRONOUNS_PERSON.contains(&lw)
+            || PRONOUNS_PLURAL.contains(&lw)
+            || PRONOUNS_OTHER.contains(&lw))
+    {
         return true;
     }
-    let head = d.toks.get(np.last).map(|t| t.base().to_string()).unwrap_or_default();
+    let head = d
+        .toks
+        .get(np.last)
+        .map(|t| t.base().to_string())
+        .unwrap_or_default();
     let sing = head.strip_suffix('s').unwrap_or(&head).to_string();
     if DEAL_NOUNS.contains(&head.as_str()) || TALK_NOUNS.contains(&head.as_str()) {
         return false;
     }
-    let named = (np.first..=np.last).any(|k| d.cap(k) && !matches!(d.low(k), "the" | "this" | "these" | "a" | "an" | "his" | "her" | "their" | "its" | "that" | "those" | "while" | "but" | "and"));
+    let words = d.words(np.first, np.last);
+    let letters: Vec<char> = words.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() > 6 && letters.iter().all(|c| c.is_uppercase()) && np.last > np.first {
+        return false;
+    }
+    let named = (np.first..=np.last).any(|k| {
+        d.cap(k)
+            && !matches!(
+                d.low(k),
+                "the"
+                    | "this"
+                    | "these"
+                    | "a"
+                    | "an"
+                    | "his"
+                    | "her"
+                    | "their"
+                    | "its"
+                    | "that"
+                    | "those"
+                    | "while"
+                    | "but"
+                    | "and"
+            )
+    });
     named || SPEAKER_HEADS.contains(&head.as_str()) || SPEAKER_HEADS.contains(&sing.as_str())
 }
 
@@ -936,30 +1618,64 @@ fn leading_np(d: &Doc, si: usize) -> Option<NpRef> {
     let r = d.sent_toks[si].clone();
     let mut k = r.start;
     let mut last = None;
-    while k < r.end && (d.cap(k) || (d.low(k) == "'s") || (last.is_some() && matches!(d.low(k), "of" | "-"))) {
+    while k < r.end
+        && (d.cap(k) || (d.low(k) == "'s") || (last.is_some() && matches!(d.low(k), "of" | "-")))
+    {
         if d.cap(k) {
             last = Some(k);
         }
         k += 1;
     }
-    let np = last.map(|l| NpRef { first: r.start, last: l, name: None })?;
+    let np = last.map(|l| NpRef {
+        first: r.start,
+        last: l,
+        name: None,
+    })?;
     plausible_speaker(d, &np).then_some(np)
 }
 
 /// The content after a cue ending at `ce`: a quotation it introduces, or the rest of the
 /// sentence (with "that"). Returns the byte range, quotations inside, and whether direct.
-fn right_content(d: &Doc, si: usize, ce: usize, subordinate: bool) -> (Range<usize>, Vec<usize>, bool) {
+fn right_content(
+    d: &Doc,
+    si: usize,
+    ce: usize,
+    subordinate: bool,
+) -> (Range<usize>, Vec<usize>, bool) {
     let r = d.sent_toks[si].clone();
     let mut k = ce + 1;
     // Skip a time expression or short prepositional phrase before "that":
     // "indicated on Tuesday evening that …".
-    if let Some(t) = (k..(k + 7).min(r.end)).find(|x| d.low(*x) == "that" && d.in_quote[*x].is_none())
+    if let Some(t) =
+        (k..(k + 7).min(r.end)).find(|x| d.low(*x) == "that" && d.in_quote[*x].is_none())
         && t > k
-        && matches!(d.low(k), "on" | "in" | "at" | "late" | "earlier" | "last" | "this" | "during" | "yesterday" | "today" | "recently" | "previously" | "again" | "repeatedly" | "privately" | "publicly")
+        && matches!(
+            d.low(k),
+            "on" | "in"
+                | "at"
+                | "late"
+                | "earlier"
+                | "last"
+                | "this"
+                | "during"
+                | "yesterday"
+                | "today"
+                | "recently"
+                | "previously"
+                | "again"
+                | "repeatedly"
+                | "privately"
+                | "publicly"
+        )
     {
         k = t;
     }
-    while k < r.end && (d.toks[k].is_punct(':') || d.toks[k].is_punct(',') || d.toks[k].is_punct('-') || d.toks[k].low == "—") {
+    while k < r.end
+        && (d.toks[k].is_punct(':')
+            || d.toks[k].is_punct(',')
+            || d.toks[k].is_punct('-')
+            || d.toks[k].low == "—")
+    {
         k += 1;
     }
     if k >= r.end {
@@ -972,13 +1688,21 @@ fn right_content(d: &Doc, si: usize, ce: usize, subordinate: bool) -> (Range<usi
         let q = &d.quotes[qi];
         let mut quotes = vec![qi];
         let mut range = q.inner.clone();
-        // "…," he added, "…" — a split quote continuing after the speaker.
         let after = d.tok_at(q.close_end);
+        // "…," he added, "…" — a split quote continuing after the speaker.
         if let Some((qi2, _)) = split_continuation(d, after) {
             quotes.push(qi2);
             range = range.start..d.quotes[qi2].inner.end;
+            return (range, quotes, true);
         }
-        return (range, quotes, true);
+        // Direct only when the quotation ends the clause: `said: "…".`, not
+        // `warned "far reaching" uncertainty was …`.
+        let ends_clause = after >= r.end
+            || d.toks[after].kind == TK::Punct && !d.is_quote_tok(after)
+            || q.close_end >= d.sents[si].end;
+        if ends_clause {
+            return (range, quotes, true);
+        }
     }
     let start = d.toks[k].s;
     let mut end = content_end(d, si);
@@ -990,15 +1714,27 @@ fn right_content(d: &Doc, si: usize, ce: usize, subordinate: bool) -> (Range<usi
             break;
         }
         if tok.is_punct(',') && d.in_quote[t].is_none() {
-            let next_cue = d.toks.get(t + 1).and_then(|n| verb_form(&n.low)).is_some_and(|v| v.participle);
+            let next_cue = d
+                .toks
+                .get(t + 1)
+                .and_then(|n| verb_form(&n.low))
+                .is_some_and(|v| v.participle);
             // The reporter's own concessive framing is not what was said.
-            let concessive = matches!(d.low(t + 1), "despite" | "although" | "though" | "whereas" | "notwithstanding");
+            let concessive = matches!(
+                d.low(t + 1),
+                "despite" | "although" | "though" | "whereas" | "notwithstanding"
+            );
             if next_cue || subordinate || concessive {
                 end = tok.s;
                 break;
             }
         }
-        if subordinate && d.is_quote_tok(t) && t > 0 && d.toks[t - 1].is_punct(',') && d.in_quote[t].is_some_and(|q| d.quotes[q].close_end == tok.e) {
+        if subordinate
+            && d.is_quote_tok(t)
+            && t > 0
+            && d.toks[t - 1].is_punct(',')
+            && d.in_quote[t].is_some_and(|q| d.quotes[q].close_end == tok.e)
+        {
             end = tok.e;
             break;
         }
@@ -1023,7 +1759,8 @@ fn split_continuation(d: &Doc, after_close: usize) -> Option<(usize, usize)> {
     if d.toks.get(k).is_some_and(|t| t.is_punct(',')) {
         k += 1;
     }
-    let np_end = (k..k + 6).find(|x| d.toks.get(*x).is_some_and(|t| verb_form(&t.low).is_some()))?;
+    let np_end =
+        (k..k + 6).find(|x| d.toks.get(*x).is_some_and(|t| verb_form(&t.low).is_some()))?;
     let mut j = np_end + 1;
     if d.toks.get(j).is_some_and(|t| t.is_punct(',')) {
         j += 1;
@@ -1039,7 +1776,10 @@ fn content_end(d: &Doc, si: usize) -> usize {
     let mut k = r.end;
     while k > r.start {
         let t = &d.toks[k - 1];
-        if t.kind == TK::Punct && matches!(t.low.as_str(), "." | "!" | "?" | ";" | ":" | ",") && d.in_quote[k - 1].is_none() {
+        if t.kind == TK::Punct
+            && matches!(t.low.as_str(), "." | "!" | "?" | ";" | ":" | ",")
+            && d.in_quote[k - 1].is_none()
+        {
             k -= 1;
             continue;
         }
@@ -1083,17 +1823,24 @@ fn left_content(d: &Doc, si: usize, upto: usize) -> (Range<usize>, Vec<usize>) {
     while p > r.start && d.toks[p - 1].is_punct(',') {
         p -= 1;
     }
+    // The clause's first word, past connectives ("However, …").
+    let mut first = r.start;
+    while first < p && CONNECTIVES.contains(&d.low(first)) {
+        first += 1;
+        if d.toks.get(first).is_some_and(|t| t.is_punct(',')) {
+            first += 1;
+        }
+    }
     if p > 0
         && let Some(qi) = d.in_quote[p - 1]
         && d.is_quote_tok(p - 1)
     {
         let q = &d.quotes[qi];
-        return (q.inner.clone(), vec![qi]);
-    }
-    // A quotation that ends with its own comma inside the marks: `"…," said X`.
-    if p > 0 && d.is_quote_tok(p - 1) {
-        if let Some(qi) = d.in_quote[p - 1] {
-            return (d.quotes[qi].inner.clone(), vec![qi]);
+        // Only a quotation that makes up the clause is the content by itself; words before
+        // it ("… could "displace domestic producers", he added") belong to the content too.
+        let starts_clause = q.open <= d.toks.get(first).map(|t| t.s).unwrap_or(0);
+        if starts_clause {
+            return (q.inner.clone(), vec![qi]);
         }
     }
     let c = clause_before(d, si, upto);
@@ -1102,12 +1849,23 @@ fn left_content(d: &Doc, si: usize, upto: usize) -> (Range<usize>, Vec<usize>) {
 }
 
 fn quotes_in(d: &Doc, r: &Range<usize>) -> Vec<usize> {
-    d.quotes.iter().enumerate().filter(|(_, q)| q.open >= r.start.saturating_sub(3) && q.inner.end <= r.end + 3 && q.inner.start < r.end).map(|(i, _)| i).collect()
+    d.quotes
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| {
+            q.open >= r.start.saturating_sub(3) && q.inner.end <= r.end + 3 && q.inner.start < r.end
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Whether the quotations make up (nearly) all of the content.
 fn quotes_cover(d: &Doc, qs: &[usize], r: &Range<usize>) -> bool {
-    let inner: usize = qs.iter().filter_map(|q| d.quotes.get(*q)).map(|q| q.inner.len()).sum();
+    let inner: usize = qs
+        .iter()
+        .filter_map(|q| d.quotes.get(*q))
+        .map(|q| q.inner.len())
+        .sum();
     inner * 10 >= r.len() * 8
 }
 
@@ -1134,7 +1892,9 @@ fn according_to(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     };
     let mut why = vec!["cue: `according to`".to_string()];
     // "according to NP, CONTENT" or "CONTENT, according to NP".
-    let content = if i == r.start || (i > r.start && CONNECTIVES.contains(&d.low(r.start)) && i <= r.start + 2) {
+    let content = if i == r.start
+        || (i > r.start && CONNECTIVES.contains(&d.low(r.start)) && i <= r.start + 2)
+    {
         let mut k = np.last + 1;
         if d.toks.get(k).is_some_and(|t| t.is_punct(',')) {
             k += 1;
@@ -1158,7 +1918,19 @@ fn according_to(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     };
     let quotes = quotes_in(d, &content);
     let channel = sentence_channel(d, si);
-    out.push(Raw { kind: ProposalKind::Report, cue: (i, i + 1), who: Who::Np(np.clone()), content, quotes, channel, sent: si, base: 0.85, why, stance: false });
+    out.push(Raw {
+        id: 0,
+        kind: ProposalKind::Report,
+        cue: (i, i + 1),
+        who: Who::Np(np.clone()),
+        content,
+        quotes,
+        channel,
+        sent: si,
+        base: 0.85,
+        why,
+        stance: false,
+    });
     np.last + 1
 }
 
@@ -1167,26 +1939,54 @@ fn according_to(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
 fn no_response(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
     let r = d.sent_toks[si].clone();
     let w = |k: usize| if k < r.end { d.low(k) } else { "" };
-    let respond = |x: &str| matches!(x, "respond" | "responded" | "reply" | "replied" | "return" | "returned" | "answer" | "answered" | "comment");
+    let respond = |x: &str| {
+        matches!(
+            x,
+            "respond"
+                | "responded"
+                | "reply"
+                | "replied"
+                | "return"
+                | "returned"
+                | "answer"
+                | "answered"
+                | "comment"
+        )
+    };
     let mut k;
     let start;
-    if matches!(w(i), "did" | "does" | "has" | "have" | "had" | "could" | "would") && matches!(w(i + 1), "not" | "n't") {
+    if matches!(
+        w(i),
+        "did" | "does" | "has" | "have" | "had" | "could" | "would"
+    ) && matches!(w(i + 1), "not" | "n't")
+    {
         k = i + 2;
         while matches!(w(k), "yet" | "immediately" | "so" | "far" | "as") {
             k += 1;
         }
-        if respond(w(k)) && w(k) != "comment" || (w(k) == "be" && w(k + 1) == "reached") || (w(k) == "yielded" && matches!(w(k + 1), "a" | "any")) {
+        if respond(w(k)) && w(k) != "comment"
+            || (w(k) == "be" && w(k + 1) == "reached")
+            || (w(k) == "yielded" && matches!(w(k + 1), "a" | "any"))
+        {
             start = i;
         } else {
             return None;
         }
-    } else if matches!(w(i), "has" | "have" | "had") && w(i + 1) == "yet" && w(i + 2) == "to" && respond(w(i + 3)) {
+    } else if matches!(w(i), "has" | "have" | "had")
+        && w(i + 1) == "yet"
+        && w(i + 2) == "to"
+        && respond(w(i + 3))
+    {
         start = i;
         k = i + 3;
     } else if w(i) == "not" && w(i + 1) == "yet" && w(i + 2) == "yielded" {
         start = i;
         k = i + 2;
-    } else if w(i) == "no" && matches!(w(i + 1), "response" | "reply") && i > r.start && !DETERMINERS.contains(&w(i - 1)) {
+    } else if w(i) == "no"
+        && matches!(w(i + 1), "response" | "reply")
+        && i > r.start
+        && !DETERMINERS.contains(&w(i - 1))
+    {
         start = i;
         k = i + 1;
     } else {
@@ -1196,7 +1996,30 @@ fn no_response(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize
     // "yielded a response".
     let mut last = k;
     k += 1;
-    while k < r.end && matches!(w(k), "to" | "a" | "an" | "any" | "request" | "requests" | "for" | "comment" | "clarification" | "reached" | "be" | "response" | "reply" | "inquiries" | "queries" | "messages" | "emails" | "calls" | "immediately" | "further") {
+    while k < r.end
+        && matches!(
+            w(k),
+            "to" | "a"
+                | "an"
+                | "any"
+                | "request"
+                | "requests"
+                | "for"
+                | "comment"
+                | "clarification"
+                | "reached"
+                | "be"
+                | "response"
+                | "reply"
+                | "inquiries"
+                | "queries"
+                | "messages"
+                | "emails"
+                | "calls"
+                | "immediately"
+                | "further"
+        )
+    {
         last = k;
         k += 1;
     }
@@ -1207,9 +2030,24 @@ fn no_response(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize
     if !addressees.is_empty() {
         for np in addressees {
             let mut why = why.clone();
-            why.push(format!("speaker: `{}`, to whom the request for comment was made", d.words(np.first, np.last)));
+            why.push(format!(
+                "speaker: `{}`, to whom the request for comment was made",
+                d.words(np.first, np.last)
+            ));
             let content = d.tok_span(np.first, last);
-            out.push(Raw { kind: ProposalKind::NoResponse, cue: (start, last), who: Who::Np(np), content: trim_range(d, d.toks[r.start].s.min(content.start)..content_end(d, si)), quotes: Vec::new(), channel: None, sent: si, base: 0.85, why, stance: false });
+            out.push(Raw {
+                id: 0,
+                kind: ProposalKind::NoResponse,
+                cue: (start, last),
+                who: Who::Np(np),
+                content: trim_range(d, d.toks[r.start].s.min(content.start)..content_end(d, si)),
+                quotes: Vec::new(),
+                channel: None,
+                sent: si,
+                base: 0.85,
+                why,
+                stance: false,
+            });
         }
         return Some(last + 1);
     }
@@ -1217,7 +2055,19 @@ fn no_response(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize
         return Some(last + 1);
     };
     let content = trim_range(d, d.toks[start].s..content_end(d, si));
-    out.push(Raw { kind: ProposalKind::NoResponse, cue: (start, last), who: Who::Np(np), content, quotes: Vec::new(), channel: None, sent: si, base: 0.85, why, stance: false });
+    out.push(Raw {
+        id: 0,
+        kind: ProposalKind::NoResponse,
+        cue: (start, last),
+        who: Who::Np(np),
+        content,
+        quotes: Vec::new(),
+        channel: None,
+        sent: si,
+        base: 0.85,
+        why,
+        stance: false,
+    });
     Some(last + 1)
 }
 
@@ -1226,7 +2076,13 @@ fn no_response(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize
 fn addressees(d: &Doc, si: usize, before: usize) -> Vec<NpRef> {
     let r = d.sent_toks[si].clone();
     let Some(to) = (r.start..before).find(|k| {
-        d.low(*k) == "to" && (r.start..*k).any(|j| matches!(d.low(j), "inquiries" | "requests" | "queries" | "approaches" | "questions"))
+        d.low(*k) == "to"
+            && (r.start..*k).any(|j| {
+                matches!(
+                    d.low(j),
+                    "inquiries" | "requests" | "queries" | "approaches" | "questions"
+                )
+            })
     }) else {
         return Vec::new();
     };
@@ -1240,12 +2096,20 @@ fn addressees(d: &Doc, si: usize, before: usize) -> Vec<NpRef> {
                 None => (k, k),
             });
         } else if let Some((f, l)) = cur.take() {
-            out.push(NpRef { first: f, last: l, name: None });
+            out.push(NpRef {
+                first: f,
+                last: l,
+                name: None,
+            });
         }
         k += 1;
     }
     if let Some((f, l)) = cur {
-        out.push(NpRef { first: f, last: l, name: None });
+        out.push(NpRef {
+            first: f,
+            last: l,
+            name: None,
+        });
     }
     out
 }
@@ -1255,18 +2119,49 @@ fn addressees(d: &Doc, si: usize, before: usize) -> Vec<NpRef> {
 fn declined(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
     let r = d.sent_toks[si].clone();
     let w = |k: usize| if k < r.end { d.low(k) } else { "" };
-    let topic = |x: &str| matches!(x, "comment" | "say" | "discuss" | "elaborate" | "speculate" | "confirm");
-    let (start, last) = if matches!(w(i), "declined" | "declines" | "declining" | "decline" | "refused" | "refuses" | "refusing") && w(i + 1) == "to" && topic(w(i + 2)) {
+    let topic = |x: &str| {
+        matches!(
+            x,
+            "comment" | "say" | "discuss" | "elaborate" | "speculate" | "confirm"
+        )
+    };
+    let (start, last) = if matches!(
+        w(i),
+        "declined" | "declines" | "declining" | "decline" | "refused" | "refuses" | "refusing"
+    ) && w(i + 1) == "to"
+        && topic(w(i + 2))
+    {
         let mut cs = i;
         while cs > r.start && CUE_AUX.contains(&d.low(cs - 1)) {
             cs -= 1;
         }
         (cs, i + 2)
-    } else if matches!(w(i), "would" | "did" | "could" | "will" | "has" | "have" | "had") && matches!(w(i + 1), "not" | "n't") {
+    } else if matches!(
+        w(i),
+        "would" | "did" | "could" | "will" | "has" | "have" | "had"
+    ) && matches!(w(i + 1), "not" | "n't")
+    {
         let mut k = i + 2;
         let mut steps = 0;
         while k < r.end && steps < 4 && !matches!(w(k), "comment" | "commentary" | "comments") {
-            if !matches!(w(k), "offered" | "provided" | "given" | "made" | "immediately" | "any" | "specific" | "further" | "a" | "publicly" | "officially" | "directly" | "offer" | "provide" | "give") {
+            if !matches!(
+                w(k),
+                "offered"
+                    | "provided"
+                    | "given"
+                    | "made"
+                    | "immediately"
+                    | "any"
+                    | "specific"
+                    | "further"
+                    | "a"
+                    | "publicly"
+                    | "officially"
+                    | "directly"
+                    | "offer"
+                    | "provide"
+                    | "give"
+            ) {
                 return None;
             }
             k += 1;
@@ -1279,7 +2174,10 @@ fn declined(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
     } else {
         return None;
     };
-    let mut why = vec![format!("cue: `{}` (declined to comment)", d.words(start, last))];
+    let mut why = vec![format!(
+        "cue: `{}` (declined to comment)",
+        d.words(start, last)
+    )];
     let who = match subject_before(d, si, start) {
         Some(np) => Who::Np(np),
         None => {
@@ -1298,14 +2196,29 @@ fn declined(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
     let mut e = last + 1;
     let mut end_b = d.toks[last].e;
     if matches!(w(e), "on" | "about" | "directly") {
-        while e < r.end && !(d.toks[e].is_punct(',') && d.in_quote[e].is_none()) && !(d.toks[e].kind == TK::Punct && matches!(d.toks[e].low.as_str(), "." | ";")) {
+        while e < r.end
+            && !(d.toks[e].is_punct(',') && d.in_quote[e].is_none())
+            && !(d.toks[e].kind == TK::Punct && matches!(d.toks[e].low.as_str(), "." | ";"))
+        {
             end_b = d.toks[e].e;
             e += 1;
         }
     }
     let content = trim_range(d, d.toks[start].s..end_b);
     let quotes = quotes_in(d, &content);
-    out.push(Raw { kind: ProposalKind::DeclinedToComment, cue: (start, last), who, content, quotes, channel: None, sent: si, base: 0.85, why, stance: false });
+    out.push(Raw {
+        id: 0,
+        kind: ProposalKind::DeclinedToComment,
+        cue: (start, last),
+        who,
+        content,
+        quotes,
+        channel: None,
+        sent: si,
+        base: 0.85,
+        why,
+        stance: false,
+    });
     Some(last + 1)
 }
 
@@ -1318,17 +2231,49 @@ fn understood(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize>
         if d.toks.get(k).is_some_and(|t| t.is_punct(',')) {
             k += 1;
         }
-        let content = trim_range(d, d.toks.get(k).map(|t| t.s).unwrap_or(d.sents[si].end)..content_end(d, si));
+        let content = trim_range(
+            d,
+            d.toks.get(k).map(|t| t.s).unwrap_or(d.sents[si].end)..content_end(d, si),
+        );
         let quotes = quotes_in(d, &content);
-        let why = vec!["cue: `it is understood` (the outlet's unattributed understanding)".to_string()];
-        out.push(Raw { kind: ProposalKind::Understood, cue: (i, i + 2), who: Who::Publisher, content, quotes, channel: Some(Channel::Report), sent: si, base: 0.6, why, stance: false });
+        let why =
+            vec!["cue: `it is understood` (the outlet's unattributed understanding)".to_string()];
+        out.push(Raw {
+            id: 0,
+            kind: ProposalKind::Understood,
+            cue: (i, i + 2),
+            who: Who::Publisher,
+            content,
+            quotes,
+            channel: Some(Channel::Report),
+            sent: si,
+            base: 0.6,
+            why,
+            stance: false,
+        });
         return Some(i + 3);
     }
-    if matches!(w(i), "is" | "are" | "was" | "were") && w(i + 1) == "understood" && w(i + 2) == "to" {
+    if matches!(w(i), "is" | "are" | "was" | "were") && w(i + 1) == "understood" && w(i + 2) == "to"
+    {
         let content = trim_range(d, d.toks[r.start].s..content_end(d, si));
         let quotes = quotes_in(d, &content);
-        let why = vec![format!("cue: `{} understood to` (the outlet's unattributed understanding)", w(i))];
-        out.push(Raw { kind: ProposalKind::Understood, cue: (i, i + 2), who: Who::Publisher, content, quotes, channel: Some(Channel::Report), sent: si, base: 0.55, why, stance: false });
+        let why = vec![format!(
+            "cue: `{} understood to` (the outlet's unattributed understanding)",
+            w(i)
+        )];
+        out.push(Raw {
+            id: 0,
+            kind: ProposalKind::Understood,
+            cue: (i, i + 2),
+            who: Who::Publisher,
+            content,
+            quotes,
+            channel: Some(Channel::Report),
+            sent: si,
+            base: 0.55,
+            why,
+            stance: false,
+        });
         return Some(i + 3);
     }
     None
@@ -1337,11 +2282,18 @@ fn understood(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize>
 /// "The initial report on X emerged from The New York Times".
 fn report_noun(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
     let r = d.sent_toks[si].clone();
-    if !matches!(d.low(i), "report" | "reports" | "reporting") || i == r.start || !DETERMINERS.contains(&d.low(i - 1)) {
+    if !matches!(d.low(i), "report" | "reports" | "reporting")
+        || i == r.start
+        || !DETERMINERS.contains(&d.low(i - 1))
+    {
         return None;
     }
     let from = (i + 1..(i + 14).min(r.end)).find(|k| {
-        matches!(d.low(*k), "from" | "by") && matches!(d.low(k - 1), "emerged" | "came" | "comes" | "published" | "first" | "originated" | "surfaced")
+        matches!(d.low(*k), "from" | "by")
+            && matches!(
+                d.low(k - 1),
+                "emerged" | "came" | "comes" | "published" | "first" | "originated" | "surfaced"
+            )
     })?;
     let np = np_forward(d, from + 1, r.end)?;
     if !(np.first..=np.last).any(|k| d.cap(k)) {
@@ -1352,7 +2304,22 @@ fn report_noun(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize
         cs += 1;
     }
     let mut ce = from - 1;
-    while ce > cs && matches!(d.low(ce), "emerged" | "came" | "comes" | "published" | "first" | "originated" | "surfaced" | "was" | "were" | "had" | "has") {
+    while ce > cs
+        && matches!(
+            d.low(ce),
+            "emerged"
+                | "came"
+                | "comes"
+                | "published"
+                | "first"
+                | "originated"
+                | "surfaced"
+                | "was"
+                | "were"
+                | "had"
+                | "has"
+        )
+    {
         ce -= 1;
     }
     if ce < cs {
@@ -1360,38 +2327,85 @@ fn report_noun(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize
     }
     let content = d.tok_span(cs, ce);
     let why = vec![
-        format!("cue: the noun `{}` with its source after `{}`", d.low(i), d.words(from - 1, from)),
+        format!(
+            "cue: the noun `{}` with its source after `{}`",
+            d.low(i),
+            d.words(from - 1, from)
+        ),
         "content: what the report is on".to_string(),
     ];
-    out.push(Raw { kind: ProposalKind::Report, cue: (i, i), who: Who::Np(np.clone()), content, quotes: Vec::new(), channel: Some(Channel::Report), sent: si, base: 0.8, why, stance: false });
+    out.push(Raw {
+        id: 0,
+        kind: ProposalKind::Report,
+        cue: (i, i),
+        who: Who::Np(np.clone()),
+        content,
+        quotes: Vec::new(),
+        channel: Some(Channel::Report),
+        sent: si,
+        base: 0.8,
+        why,
+        stance: false,
+    });
     Some(np.last + 1)
 }
 
 // ---------------------------------------------------------------- speakers
 
-fn resolve_speaker(d: &Doc, m: &Matchers, np: &NpRef, history: &[Resolved], on: Option<Date>, why: &mut Vec<String>) -> Option<Resolved> {
+fn resolve_speaker(
+    d: &Doc,
+    m: &Matchers,
+    np: &NpRef,
+    history: &[Resolved],
+    on: Option<Date>,
+    why: &mut Vec<String>,
+) -> Option<Resolved> {
     let words = d.words(np.first, np.last);
     let span = d.span(d.tok_span(np.first, np.last));
     let lw = d.low(np.first);
     // Pronouns.
-    if np.first == np.last && (PRONOUNS_PERSON.contains(&lw) || PRONOUNS_PLURAL.contains(&lw) || PRONOUNS_OTHER.contains(&lw)) {
+    if np.first == np.last
+        && (PRONOUNS_PERSON.contains(&lw)
+            || PRONOUNS_PLURAL.contains(&lw)
+            || PRONOUNS_OTHER.contains(&lw))
+    {
         let want_person = PRONOUNS_PERSON.contains(&lw);
-        let ante = history.iter().rev().find(|h| if want_person { h.person } else { !h.person });
+        let ante = history
+            .iter()
+            .rev()
+            .find(|h| if want_person { h.person } else { !h.person });
         return match ante {
             Some(a) => {
-                why.push(format!("speaker: `{words}` refers back to `{}`", a.guess.name.clone().unwrap_or(a.guess.text.clone())));
+                why.push(format!(
+                    "speaker: `{words}` refers back to `{}`",
+                    a.guess.name.clone().unwrap_or(a.guess.text.clone())
+                ));
                 let mut g = a.guess.clone();
                 g.antecedent = Some(a.guess.antecedent.clone().unwrap_or(a.guess.span.clone()));
                 g.text = words;
                 g.span = span;
                 g.confidence = (a.guess.confidence * 0.85 * 100.0).round() / 100.0;
                 g.name = a.guess.name.clone().or(Some(a.guess.text.clone()));
-                Some(Resolved { guess: g, person: a.person, head: a.head.clone() })
+                Some(Resolved {
+                    guess: g,
+                    person: a.person,
+                    head: a.head.clone(),
+                })
             }
             None => {
-                why.push(format!("speaker: `{words}` with nobody earlier to refer to"));
+                why.push(format!(
+                    "speaker: `{words}` with nobody earlier to refer to"
+                ));
                 Some(Resolved {
-                    guess: SpeakerGuess { text: words, span, party_id: None, candidates: Vec::new(), name: None, antecedent: None, confidence: 0.3 },
+                    guess: SpeakerGuess {
+                        text: words,
+                        span,
+                        party_id: None,
+                        candidates: Vec::new(),
+                        name: None,
+                        antecedent: None,
+                        confidence: 0.3,
+                    },
                     person: want_person,
                     head: lw.to_string(),
                 })
@@ -1401,18 +2415,29 @@ fn resolve_speaker(d: &Doc, m: &Matchers, np: &NpRef, history: &[Resolved], on: 
     // Possessive pronoun + statement: "His statement suggests".
     if matches!(lw, "his" | "her") && np.last > np.first {
         if let Some(a) = history.iter().rev().find(|h| h.person) {
-            why.push(format!("speaker: `{words}` refers back to `{}`", a.guess.text));
+            why.push(format!(
+                "speaker: `{words}` refers back to `{}`",
+                a.guess.text
+            ));
             let mut g = a.guess.clone();
             g.antecedent = Some(a.guess.span.clone());
             g.text = words;
             g.span = span;
             g.confidence = (a.guess.confidence * 0.7 * 100.0).round() / 100.0;
-            return Some(Resolved { guess: g, person: true, head: a.head.clone() });
+            return Some(Resolved {
+                guess: g,
+                person: true,
+                head: a.head.clone(),
+            });
         }
     }
     let hits = find_hits(d.text, &d.toks, np.first..np.last + 1, &m.parties);
     let head = d.low(np.last).to_string();
-    let head_base = d.toks.get(np.last).map(|t| t.base().to_string()).unwrap_or_default();
+    let head_base = d
+        .toks
+        .get(np.last)
+        .map(|t| t.base().to_string())
+        .unwrap_or_default();
     let org_head = ORG_HEADS.contains(&head_base.as_str()) || ORG_HEADS.contains(&head.as_str());
     let mut cands: Vec<(String, f64, &'static str)> = Vec::new();
     for h in &hits {
@@ -1427,7 +2452,7 @@ fn resolve_speaker(d: &Doc, m: &Matchers, np: &NpRef, history: &[Resolved], on: 
             // editor Simon Jack" — the outlet is only a candidate.
             s -= 0.5;
         } else {
-            s -= 0.25;
+            s -= 0.45;
         }
         if let Some(c) = cands.iter_mut().find(|c| c.0 == h.pat.id) {
             if s > c.1 {
@@ -1440,11 +2465,26 @@ fn resolve_speaker(d: &Doc, m: &Matchers, np: &NpRef, history: &[Resolved], on: 
     }
     // "The United Kingdom government" → the party written as "UK government".
     if matches!(head_base.as_str(), "government" | "administration") {
-        let countries: Vec<String> = hits.iter().filter(|h| m.party_kind(&h.pat.id) == Some(PartyKind::Country)).map(|h| h.pat.id.clone()).collect();
+        let countries: Vec<String> = hits
+            .iter()
+            .filter(|h| m.party_kind(&h.pat.id) == Some(PartyKind::Country))
+            .map(|h| h.pat.id.clone())
+            .collect();
         for c in countries {
-            let forms: Vec<&Vec<String>> = m.parties.iter().filter(|p| p.id == c).map(|p| &p.words).collect();
+            let forms: Vec<&Vec<String>> = m
+                .parties
+                .iter()
+                .filter(|p| p.id == c)
+                .map(|p| &p.words)
+                .collect();
             for p in &m.parties {
-                if p.words.len() >= 2 && p.words.last().map(String::as_str) == Some(head_base.as_str()) && forms.iter().any(|f| f.as_slice() == &p.words[..p.words.len() - 1]) && m.party_kind(&p.id) != Some(PartyKind::Country) {
+                if p.words.len() >= 2
+                    && p.words.last().map(String::as_str) == Some(head_base.as_str())
+                    && forms
+                        .iter()
+                        .any(|f| f.as_slice() == &p.words[..p.words.len() - 1])
+                    && m.party_kind(&p.id) != Some(PartyKind::Country)
+                {
                     cands.retain(|x| x.0 != c);
                     cands.push((p.id.clone(), 0.85, "country and head noun"));
                 }
@@ -1461,16 +2501,25 @@ fn resolve_speaker(d: &Doc, m: &Matchers, np: &NpRef, history: &[Resolved], on: 
             let ante = history.iter().rev().find(|h| {
                 h.guess.text.to_lowercase().contains(hb)
                     || h.head == hb
-                    || (matches!(hb, "company" | "firm") && h.guess.party_id.as_ref().and_then(|p| m.party_kind(p)) == Some(PartyKind::Company))
+                    || (matches!(hb, "company" | "firm")
+                        && h.guess.party_id.as_ref().and_then(|p| m.party_kind(p))
+                            == Some(PartyKind::Company))
             });
             if let Some(a) = ante {
-                why.push(format!("speaker: `{words}` refers back to `{}`", a.guess.text));
+                why.push(format!(
+                    "speaker: `{words}` refers back to `{}`",
+                    a.guess.text
+                ));
                 let mut g = a.guess.clone();
                 g.antecedent = Some(a.guess.span.clone());
                 g.text = words;
                 g.span = span;
                 g.confidence = (a.guess.confidence * 0.85 * 100.0).round() / 100.0;
-                return Some(Resolved { guess: g, person: a.person, head: a.head.clone() });
+                return Some(Resolved {
+                    guess: g,
+                    person: a.person,
+                    head: a.head.clone(),
+                });
             }
         }
     }
@@ -1480,23 +2529,39 @@ fn resolve_speaker(d: &Doc, m: &Matchers, np: &NpRef, history: &[Resolved], on: 
         && let Some(n) = &unknown_name
         && !n.contains(' ')
     {
-        if let Some(a) = history.iter().rev().find(|h| h.guess.name.as_deref().is_some_and(|x| x.ends_with(&format!(" {n}")))) {
-            why.push(format!("speaker: `{words}` is `{}` named earlier", a.guess.name.clone().unwrap_or_default()));
+        if let Some(a) = history.iter().rev().find(|h| {
+            h.guess
+                .name
+                .as_deref()
+                .is_some_and(|x| x.ends_with(&format!(" {n}")))
+        }) {
+            why.push(format!(
+                "speaker: `{words}` is `{}` named earlier",
+                a.guess.name.clone().unwrap_or_default()
+            ));
             let mut g = a.guess.clone();
             g.antecedent = Some(a.guess.span.clone());
             g.text = words;
             g.span = span;
-            return Some(Resolved { guess: g, person: true, head: a.head.clone() });
+            return Some(Resolved {
+                guess: g,
+                person: true,
+                head: a.head.clone(),
+            });
         }
         if let Some(full) = full_name_before(d, np.first, n) {
-            why.push(format!("speaker: `{words}` is `{full}` named earlier in the article"));
+            why.push(format!(
+                "speaker: `{words}` is `{full}` named earlier in the article"
+            ));
             name = Some(full);
         }
     }
     let best = cands.first().filter(|c| c.1 >= 0.6);
     let party_id = best.map(|c| c.0.clone());
     let kind = party_id.as_ref().and_then(|p| m.party_kind(p));
-    let person = kind.map(|k| k == PartyKind::Person).unwrap_or(unknown_name.is_some() && !org_head);
+    let person = kind
+        .map(|k| k == PartyKind::Person)
+        .unwrap_or(unknown_name.is_some() && !org_head);
     let confidence = match best {
         Some(c) => c.1.min(0.95),
         None if name.is_some() => 0.7,
@@ -1504,8 +2569,13 @@ fn resolve_speaker(d: &Doc, m: &Matchers, np: &NpRef, history: &[Resolved], on: 
         None => 0.45,
     };
     match best {
-        Some(c) => why.push(format!("speaker: `{words}` matches party `{}` by {}", c.0, c.2)),
-        None if name.is_some() => why.push(format!("speaker: `{words}`, a person not in the dataset")),
+        Some(c) => why.push(format!(
+            "speaker: `{words}` matches party `{}` by {}",
+            c.0, c.2
+        )),
+        None if name.is_some() => {
+            why.push(format!("speaker: `{words}`, a person not in the dataset"))
+        }
         None => why.push(format!("speaker: `{words}`, not matched to a party")),
     }
     if let (Some(on), Some(c)) = (on, best)
@@ -1518,8 +2588,15 @@ fn resolve_speaker(d: &Doc, m: &Matchers, np: &NpRef, history: &[Resolved], on: 
             text: words,
             span,
             party_id,
-            candidates: cands.iter().map(|c| (c.0.clone(), (c.1.clamp(0.0, 1.0) * 100.0).round() / 100.0)).collect(),
-            name: if kind.is_some_and(|k| k != PartyKind::Person) { None } else { name },
+            candidates: cands
+                .iter()
+                .map(|c| (c.0.clone(), (c.1.clamp(0.0, 1.0) * 100.0).round() / 100.0))
+                .collect(),
+            name: if kind.is_some_and(|k| k != PartyKind::Person) {
+                None
+            } else {
+                name
+            },
             antecedent: None,
             confidence: (confidence * 100.0).round() / 100.0,
         },
@@ -1556,7 +2633,8 @@ fn full_name_before(d: &Doc, before: usize, surname: &str) -> Option<String> {
     let sl = text::fold_word(surname);
     (1..before).rev().find_map(|k| {
         let t = &d.toks[k];
-        (t.base() == sl && d.cap(k - 1) && !TITLES.contains(&d.low(k - 1))).then(|| d.words(k - 1, k))
+        (t.base() == sl && d.cap(k - 1) && !TITLES.contains(&d.low(k - 1)))
+            .then(|| d.words(k - 1, k))
     })
 }
 
@@ -1570,7 +2648,13 @@ fn find_mentions(d: &Doc, m: &Matchers) -> Vec<Mention> {
         for t in taken.iter_mut().take(h.last + 1).skip(h.first) {
             *t = true;
         }
-        out.push(Mention { first: h.first, last: h.last, ids: vec![(h.pat.id.clone(), h.pat.score)], via: h.pat.how, generic: None });
+        out.push(Mention {
+            first: h.first,
+            last: h.last,
+            ids: vec![(h.pat.id.clone(), h.pat.score)],
+            via: h.pat.how,
+            generic: None,
+        });
     }
     for i in 0..d.toks.len() {
         if taken[i] || !d.is_word(i) {
@@ -1581,18 +2665,35 @@ fn find_mentions(d: &Doc, m: &Matchers) -> Vec<Mention> {
         if let Some((amount, cur, last)) = money_at(d.text, &d.toks, i) {
             let ps = m.pledges_with_money(amount, &cur);
             if !ps.is_empty() {
-                out.push(Mention { first: i, last, ids: ps.iter().map(|p| (p.id.clone(), 0.8)).collect(), via: "money", generic: None });
+                out.push(Mention {
+                    first: i,
+                    last,
+                    ids: ps.iter().map(|p| (p.id.clone(), 0.8)).collect(),
+                    via: "money",
+                    generic: None,
+                });
             }
             continue;
         }
         // "Nvidia's … investment": a company's pledge.
         if d.cap(i) {
-            let party = m.parties.iter().find(|p| p.words.len() == 1 && p.words[0] == d.toks[i].base() && m.party_kind(&p.id) == Some(PartyKind::Company));
+            let party = m.parties.iter().find(|p| {
+                p.words.len() == 1
+                    && p.words[0] == d.toks[i].base()
+                    && m.party_kind(&p.id) == Some(PartyKind::Company)
+            });
             if let Some(p) = party {
-                let near = (i + 1..(i + 12).min(d.toks.len())).any(|k| d.tok_sent[k] == d.tok_sent[i] && PLEDGE_NOUNS.contains(&d.low(k)));
+                let near = (i + 1..(i + 12).min(d.toks.len()))
+                    .any(|k| d.tok_sent[k] == d.tok_sent[i] && PLEDGE_NOUNS.contains(&d.low(k)));
                 let ps = m.pledges_of(&p.id);
                 if near && !ps.is_empty() {
-                    out.push(Mention { first: i, last: i, ids: ps.iter().map(|x| (x.id.clone(), 0.7)).collect(), via: "company", generic: None });
+                    out.push(Mention {
+                        first: i,
+                        last: i,
+                        ids: ps.iter().map(|x| (x.id.clone(), 0.7)).collect(),
+                        via: "company",
+                        generic: None,
+                    });
                     continue;
                 }
             }
@@ -1602,8 +2703,12 @@ fn find_mentions(d: &Doc, m: &Matchers) -> Vec<Mention> {
             let lo = i.saturating_sub(7);
             let hi = (i + 4).min(d.toks.len());
             let near = |k: &usize| d.tok_sent[*k] == d.tok_sent[i] && d.in_quote[*k].is_none();
-            let deal = (lo..hi).filter(near).any(|k| DEAL_NOUNS.contains(&d.low(k)));
-            let talks = (lo..hi).filter(near).any(|k| TALK_NOUNS.contains(&d.low(k)));
+            let deal = (lo..hi)
+                .filter(near)
+                .any(|k| DEAL_NOUNS.contains(&d.low(k)));
+            let talks = (lo..hi)
+                .filter(near)
+                .any(|k| TALK_NOUNS.contains(&d.low(k)));
             if deal || talks {
                 let items = m.sector_items(w);
                 let ids: Vec<(String, f64)> = items
@@ -1612,29 +2717,78 @@ fn find_mentions(d: &Doc, m: &Matchers) -> Vec<Mention> {
                         let s = match (it.kind, it.instrument_kind) {
                             (ItemKind::Track, _) if talks => 0.65,
                             (ItemKind::Track, _) => 0.45,
-                            (_, Some(InstrumentKind::SectorArrangement | InstrumentKind::AgreementInPrinciple)) if deal => 0.65,
-                            (_, Some(InstrumentKind::Proclamation | InstrumentKind::ExecutiveOrder)) => 0.3,
+                            (
+                                _,
+                                Some(
+                                    InstrumentKind::SectorArrangement
+                                    | InstrumentKind::AgreementInPrinciple,
+                                ),
+                            ) if deal => 0.65,
+                            (
+                                _,
+                                Some(InstrumentKind::Proclamation | InstrumentKind::ExecutiveOrder),
+                            ) => 0.3,
                             _ => 0.5,
                         };
                         (it.id.clone(), s)
                     })
                     .collect();
                 if !ids.is_empty() {
-                    out.push(Mention { first: i, last: i, ids, via: "sector", generic: None });
+                    out.push(Mention {
+                        first: i,
+                        last: i,
+                        ids,
+                        via: "sector",
+                        generic: None,
+                    });
                 }
             }
             continue;
         }
         // Generic references: "the deal", "the talks", "these investment plans".
-        let det = i > 0 && matches!(d.low(i - 1), "the" | "this" | "that" | "these" | "those" | "its" | "their");
-        let det2 = i > 1 && matches!(d.low(i - 2), "the" | "this" | "these" | "those") && d.is_word(i - 1);
+        let det = i > 0
+            && matches!(
+                d.low(i - 1),
+                "the" | "this" | "that" | "these" | "those" | "its" | "their"
+            );
+        let det2 =
+            i > 1 && matches!(d.low(i - 2), "the" | "this" | "these" | "those") && d.is_word(i - 1);
         if DEAL_NOUNS.contains(&w) && (det || det2) {
-            out.push(Mention { first: i - if det { 1 } else { 2 }, last: i, ids: Vec::new(), via: "context", generic: Some(Generic::Deal) });
-        } else if TALK_NOUNS.contains(&w) && (det || det2 || i + 1 < d.toks.len() && matches!(d.low(i + 1), "on" | "over" | "about")) {
-            out.push(Mention { first: i.saturating_sub(1), last: i, ids: Vec::new(), via: "context", generic: Some(Generic::Talks) });
-        } else if PLEDGE_NOUNS.contains(&w) && (matches!(d.low(i + 1), "plans" | "pledges" | "commitments") || (i > 0 && matches!(d.low(i - 1), "planned" | "pledged"))) {
-            let last = if matches!(d.low(i + 1), "plans" | "pledges" | "commitments") { i + 1 } else { i };
-            out.push(Mention { first: i.saturating_sub(1), last, ids: Vec::new(), via: "context", generic: Some(Generic::Pledge) });
+            out.push(Mention {
+                first: i - if det { 1 } else { 2 },
+                last: i,
+                ids: Vec::new(),
+                via: "context",
+                generic: Some(Generic::Deal),
+            });
+        } else if TALK_NOUNS.contains(&w)
+            && (det
+                || det2
+                || i + 1 < d.toks.len() && matches!(d.low(i + 1), "on" | "over" | "about"))
+        {
+            out.push(Mention {
+                first: i.saturating_sub(1),
+                last: i,
+                ids: Vec::new(),
+                via: "context",
+                generic: Some(Generic::Talks),
+            });
+        } else if PLEDGE_NOUNS.contains(&w)
+            && (matches!(d.low(i + 1), "plans" | "pledges" | "commitments")
+                || (i > 0 && matches!(d.low(i - 1), "planned" | "pledged")))
+        {
+            let last = if matches!(d.low(i + 1), "plans" | "pledges" | "commitments") {
+                i + 1
+            } else {
+                i
+            };
+            out.push(Mention {
+                first: i.saturating_sub(1),
+                last,
+                ids: Vec::new(),
+                via: "context",
+                generic: Some(Generic::Pledge),
+            });
         }
     }
     out.sort_by_key(|x| x.first);
@@ -1643,8 +2797,16 @@ fn find_mentions(d: &Doc, m: &Matchers) -> Vec<Mention> {
 
 /// The item a generic mention at `pos` stands for: the latest specific mention before it
 /// (of a pledge, for pledge nouns); for talks, the track that negotiates an instrument.
-fn context_item(m: &Matchers, mentions: &[Mention], pos: usize, g: Generic) -> Option<(String, usize, &'static str)> {
-    let prior = mentions.iter().rev().filter(|x| x.first < pos && x.generic.is_none() && !x.ids.is_empty());
+fn context_item(
+    m: &Matchers,
+    mentions: &[Mention],
+    pos: usize,
+    g: Generic,
+) -> Option<(String, usize, &'static str)> {
+    let prior = mentions
+        .iter()
+        .rev()
+        .filter(|x| x.first < pos && x.generic.is_none() && !x.ids.is_empty());
     for x in prior {
         let id = &x.ids.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.0;
         let info = m.item(id)?;
@@ -1674,38 +2836,70 @@ fn context_item(m: &Matchers, mentions: &[Mention], pos: usize, g: Generic) -> O
 
 /// The item the article was last talking about before token `pos`: the latest mention of
 /// any kind, a generic one ("the talks") resolved in turn.
-fn latest_context(m: &Matchers, mentions: &[Mention], pos: usize, talky: bool) -> Option<(String, usize, &'static str)> {
-    let x = mentions.iter().rev().find(|x| x.first < pos && (x.generic.is_some() || !x.ids.is_empty()))?;
+fn latest_context(
+    m: &Matchers,
+    mentions: &[Mention],
+    pos: usize,
+    talky: bool,
+) -> Option<(String, usize, &'static str)> {
+    let x = mentions
+        .iter()
+        .rev()
+        .find(|x| x.first < pos && (x.generic.is_some() || !x.ids.is_empty()))?;
     let (id, at, via) = match x.generic {
         Some(g) => context_item(m, mentions, x.first, g)?,
-        None => (x.ids.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.0.clone(), x.first, "context"),
+        None => (
+            x.ids.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.0.clone(),
+            x.first,
+            "context",
+        ),
     };
     // Talks about an instrument are the track that negotiates it.
-    if talky
-        && let Some(t) = m.item(&id).and_then(|i| i.track.clone())
-    {
+    if talky && let Some(t) = m.item(&id).and_then(|i| i.track.clone()) {
         return Some((t, at, "track_of_instrument"));
     }
     Some((id, at, via))
 }
 
-type ItemChoice = (Option<ItemMatch>, Option<accord_model::Status>, Option<String>);
+type ItemChoice = (
+    Option<ItemMatch>,
+    Option<accord_model::Status>,
+    Option<String>,
+);
 
-fn choose_item(d: &Doc, m: &Matchers, vocab: &Vocabulary, mentions: &[Mention], r: &Raw, speaker: Option<&str>, why: &mut Vec<String>) -> ItemChoice {
+fn choose_item(
+    d: &Doc,
+    m: &Matchers,
+    vocab: &Vocabulary,
+    mentions: &[Mention],
+    r: &Raw,
+    speaker: Option<&str>,
+    why: &mut Vec<String>,
+) -> ItemChoice {
     let sent = d.sents[r.sent].clone();
     let content = r.content.clone();
     let ctext = d.text.get(content.clone()).unwrap_or("");
     let sent_low: Vec<&str> = d.sent_toks[r.sent].clone().map(|k| d.low(k)).collect();
     let talky = sent_low.iter().any(|w| TALK_NOUNS.contains(w));
     // Condition clauses inside the content: "once the UK has made substantial progress …".
-    let cond_start = d
-        .sent_toks[r.sent]
+    let cond_start = d.sent_toks[r.sent]
         .clone()
-        .find(|k| d.toks[*k].s >= content.start && d.toks[*k].e <= content.end && CONDITION_WORDS.contains(&d.low(*k)))
+        .find(|k| {
+            d.toks[*k].s >= content.start
+                && d.toks[*k].e <= content.end
+                && CONDITION_WORDS.contains(&d.low(*k))
+        })
         .map(|k| d.toks[k].s);
     // (id, score, via, span bytes, matched text, position)
     let mut cands: Vec<(String, f64, String, Range<usize>, usize)> = Vec::new();
-    fn push(cands: &mut Vec<(String, f64, String, Range<usize>, usize)>, id: String, s: f64, via: String, sp: Range<usize>, pos: usize) {
+    fn push(
+        cands: &mut Vec<(String, f64, String, Range<usize>, usize)>,
+        id: String,
+        s: f64,
+        via: String,
+        sp: Range<usize>,
+        pos: usize,
+    ) {
         if let Some(c) = cands.iter_mut().find(|c| c.0 == id) {
             if s > c.1 {
                 *c = (id, s, via, sp, pos);
@@ -1719,14 +2913,26 @@ fn choose_item(d: &Doc, m: &Matchers, vocab: &Vocabulary, mentions: &[Mention], 
         && m.party_kind(p) == Some(PartyKind::Company)
     {
         let para = d.sent_para[r.sent];
-        let about_investment = d.sent_toks.iter().enumerate().filter(|(si, _)| d.sent_para[*si] == para).any(|(_, tr)| tr.clone().any(|k| PLEDGE_NOUNS.contains(&d.low(k))));
+        let about_investment = d
+            .sent_toks
+            .iter()
+            .enumerate()
+            .filter(|(si, _)| d.sent_para[*si] == para)
+            .any(|(_, tr)| tr.clone().any(|k| PLEDGE_NOUNS.contains(&d.low(k))));
         if about_investment {
             for pl in m.pledges_of(p) {
                 let sp = match &r.who {
                     Who::Np(np) => d.tok_span(np.first, np.last),
                     _ => r.content.clone(),
                 };
-                push(&mut cands, pl.id.clone(), 0.75, format!("company (`{p}` pledged it)"), sp, usize::MAX - 1);
+                push(
+                    &mut cands,
+                    pl.id.clone(),
+                    0.75,
+                    format!("company (`{p}` pledged it)"),
+                    sp,
+                    usize::MAX - 1,
+                );
             }
         }
     }
@@ -1748,21 +2954,51 @@ fn choose_item(d: &Doc, m: &Matchers, vocab: &Vocabulary, mentions: &[Mention], 
                 for (id, s) in &x.ids {
                     let info = m.item(id);
                     // "talks on the tech deal" → the track that negotiates it.
-                    if talky
-                        && let Some(t) = info.and_then(|i| i.track.clone())
-                    {
-                        push(&mut cands, t, s - 0.05 + adj, "track_of_instrument".into(), sp.clone(), sp.start);
-                        push(&mut cands, id.clone(), s - 0.2 + adj, x.via.into(), sp.clone(), sp.start);
+                    if talky && let Some(t) = info.and_then(|i| i.track.clone()) {
+                        push(
+                            &mut cands,
+                            t,
+                            s - 0.05 + adj,
+                            "track_of_instrument".into(),
+                            sp.clone(),
+                            sp.start,
+                        );
+                        push(
+                            &mut cands,
+                            id.clone(),
+                            s - 0.2 + adj,
+                            x.via.into(),
+                            sp.clone(),
+                            sp.start,
+                        );
                     } else {
-                        push(&mut cands, id.clone(), s + adj, x.via.into(), sp.clone(), sp.start);
+                        push(
+                            &mut cands,
+                            id.clone(),
+                            s + adj,
+                            x.via.into(),
+                            sp.clone(),
+                            sp.start,
+                        );
                     }
                 }
             }
             Some(g) => {
                 if let Some((id, at, via)) = context_item(m, mentions, x.first, g) {
-                    let ante = mentions.iter().find(|y| y.first == at).map(|y| d.tok_span(y.first, y.last)).unwrap_or(sp.clone());
+                    let ante = mentions
+                        .iter()
+                        .find(|y| y.first == at)
+                        .map(|y| d.tok_span(y.first, y.last))
+                        .unwrap_or(sp.clone());
                     let _ = ante;
-                    push(&mut cands, id, 0.6 + adj, format!("{via} (`{}`)", d.words(x.first, x.last)), sp.clone(), sp.start);
+                    push(
+                        &mut cands,
+                        id,
+                        0.6 + adj,
+                        format!("{via} (`{}`)", d.words(x.first, x.last)),
+                        sp.clone(),
+                        sp.start,
+                    );
                 }
             }
         }
@@ -1774,15 +3010,31 @@ fn choose_item(d: &Doc, m: &Matchers, vocab: &Vocabulary, mentions: &[Mention], 
     if cands.iter().all(|c| c.1 < 0.45) {
         let first_tok = d.sent_toks[r.sent].start;
         let para = d.sent_para[r.sent];
-        let para_start = d.sent_toks[d.sent_para.iter().position(|p| *p == para).unwrap_or(r.sent)].start;
-        let para_end = d.sent_toks[d.sent_para.iter().rposition(|p| *p == para).unwrap_or(r.sent)].end;
+        let para_start = d.sent_toks[d
+            .sent_para
+            .iter()
+            .position(|p| *p == para)
+            .unwrap_or(r.sent)]
+        .start;
+        let para_end = d.sent_toks[d
+            .sent_para
+            .iter()
+            .rposition(|p| *p == para)
+            .unwrap_or(r.sent)]
+        .end;
         // The paragraph's topic (its first mention), then what came before, then (for an
         // opening sentence) what the paragraph goes on to name.
-        let topic = mentions.iter().find(|x| x.first >= para_start && x.first < first_tok).map(|x| x.last + 1);
+        let topic = mentions
+            .iter()
+            .find(|x| x.first >= para_start && x.first < first_tok)
+            .map(|x| x.last + 1);
         let found = topic
             .and_then(|t| latest_context(m, mentions, t, talky))
             .map(|(a, b, c)| (a, b, c, "the paragraph's topic"))
-            .or_else(|| latest_context(m, mentions, first_tok, talky).map(|(a, b, c)| (a, b, c, "carried over from earlier in the article")))
+            .or_else(|| {
+                latest_context(m, mentions, first_tok, talky)
+                    .map(|(a, b, c)| (a, b, c, "carried over from earlier in the article"))
+            })
             .or_else(|| {
                 mentions
                     .iter()
@@ -1793,7 +3045,14 @@ fn choose_item(d: &Doc, m: &Matchers, vocab: &Vocabulary, mentions: &[Mention], 
         if let Some((id, at, via, how)) = found {
             let y = mentions.iter().find(|y| y.first == at);
             let sp = y.map(|y| d.tok_span(y.first, y.last)).unwrap_or(0..0);
-            push(&mut cands, id, 0.45, format!("{via}: {how}"), sp, usize::MAX);
+            push(
+                &mut cands,
+                id,
+                0.45,
+                format!("{via}: {how}"),
+                sp,
+                usize::MAX,
+            );
         }
     }
     if cands.is_empty() {
@@ -1805,7 +3064,10 @@ fn choose_item(d: &Doc, m: &Matchers, vocab: &Vocabulary, mentions: &[Mention], 
         .enumerate()
         .map(|(k, c)| {
             let kind = m.item(&c.0).map(|i| i.kind);
-            let mapped = if matches!(r.kind, ProposalKind::DeclinedToComment | ProposalKind::NoResponse) {
+            let mapped = if matches!(
+                r.kind,
+                ProposalKind::DeclinedToComment | ProposalKind::NoResponse
+            ) {
                 None
             } else {
                 kind.and_then(|kd| vocab.canonical(kd, ctext))
@@ -1815,7 +3077,9 @@ fn choose_item(d: &Doc, m: &Matchers, vocab: &Vocabulary, mentions: &[Mention], 
         .collect();
     let any_fit = scored.iter().any(|(_, mm)| mm.is_some());
     let mut order: Vec<usize> = (0..cands.len()).collect();
-    let wording_pos = |mm: &accord_model::vocab::Mapped| locate_wording(d, &content, &mm.matched).map(|r| r.start);
+    let wording_pos = |mm: &accord_model::vocab::Mapped| {
+        locate_wording(d, &content, &mm.matched).map(|r| r.start)
+    };
     order.sort_by(|&a, &b| {
         let (ca, cb) = (&cands[a], &cands[b]);
         let (ma, mb) = (&scored[a].1, &scored[b].1);
@@ -1824,7 +3088,9 @@ fn choose_item(d: &Doc, m: &Matchers, vocab: &Vocabulary, mentions: &[Mention], 
         }
         if let (Some(x), Some(y)) = (ma, mb) {
             // Prefer the mention just before the status wording (its subject).
-            let before = |c: &(String, f64, String, Range<usize>, usize), w: Option<usize>| w.is_some_and(|w| c.4 < w && c.4 >= content.start);
+            let before = |c: &(String, f64, String, Range<usize>, usize), w: Option<usize>| {
+                w.is_some_and(|w| c.4 < w && c.4 >= content.start)
+            };
             let (ba, bb) = (before(ca, wording_pos(x)), before(cb, wording_pos(y)));
             if ba != bb {
                 return bb.cmp(&ba);
@@ -1838,20 +3104,51 @@ fn choose_item(d: &Doc, m: &Matchers, vocab: &Vocabulary, mentions: &[Mention], 
     let best = order[0];
     let c = &cands[best];
     let mapped = scored[best].1.clone();
-    let candidates: Vec<(String, f64)> = order.iter().map(|&k| (cands[k].0.clone(), (cands[k].1.clamp(0.0, 1.0) * 100.0).round() / 100.0)).collect();
-    why.push(format!("item: `{}` via {} (`{}`)", c.0, c.2, d.text.get(c.3.clone()).unwrap_or("")));
+    let candidates: Vec<(String, f64)> = order
+        .iter()
+        .map(|&k| {
+            (
+                cands[k].0.clone(),
+                (cands[k].1.clamp(0.0, 1.0) * 100.0).round() / 100.0,
+            )
+        })
+        .collect();
+    why.push(format!(
+        "item: `{}` via {} (`{}`)",
+        c.0,
+        c.2,
+        d.text.get(c.3.clone()).unwrap_or("")
+    ));
     let item = ItemMatch {
         id: c.0.clone(),
         matched_text: d.text.get(c.3.clone()).unwrap_or("").to_string(),
         span: d.span(c.3.clone()),
-        via: c.2.split(' ').next().unwrap_or("").trim_end_matches(':').to_string(),
+        via: c
+            .2
+            .split(' ')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(':')
+            .to_string(),
         confidence: (c.1.clamp(0.0, 1.0) * 100.0).round() / 100.0,
-        candidates: if candidates.len() > 1 { candidates } else { Vec::new() },
+        candidates: if candidates.len() > 1 {
+            candidates
+        } else {
+            Vec::new()
+        },
     };
     let (status, value) = match mapped {
         Some(mm) => {
-            let wording = locate_wording(d, &content, &mm.matched).map(|r| extend_wording(d, r)).and_then(|r| d.text.get(r).map(str::to_string)).unwrap_or(mm.matched.clone());
-            why.push(format!("status: `{wording}` → {} for a {} (vocabulary phrase `{}`)", mm.status, m.item(&c.0).map(|i| i.kind.name()).unwrap_or("?"), mm.matched));
+            let wording = locate_wording(d, &content, &mm.matched)
+                .map(|r| extend_wording(d, r))
+                .and_then(|r| d.text.get(r).map(str::to_string))
+                .unwrap_or(mm.matched.clone());
+            why.push(format!(
+                "status: `{wording}` → {} for a {} (vocabulary phrase `{}`)",
+                mm.status,
+                m.item(&c.0).map(|i| i.kind.name()).unwrap_or("?"),
+                mm.matched
+            ));
             (Some(mm.status), Some(wording))
         }
         None => (None, None),
@@ -1868,7 +3165,10 @@ fn locate_wording(d: &Doc, content: &Range<usize>, phrase: &str) -> Option<Range
     for w in idx.windows(words.len().max(1)) {
         let ok = w.iter().zip(&words).all(|(k, p)| {
             let f = crate::text::fold_word(&d.text[d.toks[*k].s..d.toks[*k].e]);
-            let f: String = f.chars().filter(|c| c.is_alphanumeric() || *c == ' ').collect();
+            let f: String = f
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == ' ')
+                .collect();
             f == *p || f.replace('-', " ") == *p
         });
         if ok && let (Some(f), Some(l)) = (w.first(), w.last()) {
@@ -1896,7 +3196,15 @@ struct Anchors {
     done_sents: Vec<usize>,
 }
 
-fn valid_date(d: &Doc, m: &Matchers, published: Option<Date>, r: &Raw, mentions: &[Mention], anchors: &mut Anchors, why: &mut Vec<String>) -> (Option<FuzzyDate>, Option<SpanText>) {
+fn valid_date(
+    d: &Doc,
+    m: &Matchers,
+    published: Option<Date>,
+    r: &Raw,
+    mentions: &[Mention],
+    anchors: &mut Anchors,
+    why: &mut Vec<String>,
+) -> (Option<FuzzyDate>, Option<SpanText>) {
     let Some(p) = published else {
         return absolute_date(d, r, why);
     };
@@ -1916,27 +3224,61 @@ fn valid_date(d: &Doc, m: &Matchers, published: Option<Date>, r: &Raw, mentions:
         }
     }
     let sr = d.sent_toks[r.sent].clone();
-    let exprs: Vec<TimeExpr> = dates::find(&d.toks, sr.clone(), p).into_iter().filter(|t| d.in_quote[t.first].is_none() && t.date.start <= p).collect();
+    let exprs: Vec<TimeExpr> = dates::find(&d.toks, sr.clone(), p)
+        .into_iter()
+        .filter(|t| d.in_quote[t.first].is_none() && t.date.start <= p)
+        .collect();
     let content_toks = d.tok_at(r.content.start)..d.tok_at(r.content.end);
     let near_cue = |t: &TimeExpr| {
         let (cs, ce) = r.cue;
-        (t.first > ce && t.first <= ce + 4) || (t.last < cs && t.last + 4 >= cs) || !(content_toks.contains(&t.first))
+        let speaker_start = match &r.who {
+            Who::Np(np) => np.first.min(cs),
+            _ => cs,
+        };
+        (t.first > ce && t.first <= ce + 4)
+            || (t.last < cs && t.last + 4 >= speaker_start)
+            || (t.first >= speaker_start && t.last < cs)
     };
     if let Some(t) = exprs.iter().find(|t| near_cue(t)) {
-        why.push(format!("valid date: {} from `{}` ({})", t.date, d.words(t.first, t.last), t.rule));
-        anchors.anchor = Some((t.date, format!("`{}`", d.words(t.first, t.last)), Some(d.tok_span(t.first, t.last))));
+        why.push(format!(
+            "valid date: {} from `{}` ({})",
+            t.date,
+            d.words(t.first, t.last),
+            t.rule
+        ));
+        anchors.anchor = Some((
+            t.date,
+            format!("`{}`", d.words(t.first, t.last)),
+            Some(d.tok_span(t.first, t.last)),
+        ));
         return (Some(t.date), Some(d.span(d.tok_span(t.first, t.last))));
     }
-    let is_status_like = !matches!(r.kind, ProposalKind::DeclinedToComment | ProposalKind::NoResponse);
+    let is_status_like = !matches!(
+        r.kind,
+        ProposalKind::DeclinedToComment | ProposalKind::NoResponse
+    );
     if is_status_like && let Some(t) = exprs.iter().find(|t| content_toks.contains(&t.first)) {
-        why.push(format!("valid date: {} from `{}` in the content ({})", t.date, d.words(t.first, t.last), t.rule));
+        why.push(format!(
+            "valid date: {} from `{}` in the content ({})",
+            t.date,
+            d.words(t.first, t.last),
+            t.rule
+        ));
         return (Some(t.date), Some(d.span(d.tok_span(t.first, t.last))));
     }
     // "at the time", or a date set earlier in the paragraph.
-    let at_the_time = sr.clone().any(|k| d.low(k) == "at" && d.low(k + 1) == "the" && d.low(k + 2) == "time");
+    let at_the_time = sr
+        .clone()
+        .any(|k| d.low(k) == "at" && d.low(k + 1) == "the" && d.low(k + 2) == "time");
     if let Some((date, src, sp)) = &anchors.anchor {
-        let how = if at_the_time { "`at the time` refers to" } else { "carried over from" };
-        why.push(format!("valid date: {date}, {how} {src} earlier in the paragraph"));
+        let how = if at_the_time {
+            "`at the time` refers to"
+        } else {
+            "carried over from"
+        };
+        why.push(format!(
+            "valid date: {date}, {how} {src} earlier in the paragraph"
+        ));
         return (Some(*date), sp.clone().map(|s| d.span(s)));
     }
     // "this ambitious agreement, unveiled … in September": sentence anchor of this sentence.
@@ -1950,20 +3292,45 @@ fn valid_date(d: &Doc, m: &Matchers, published: Option<Date>, r: &Raw, mentions:
 
 /// A sentence's own time: a time expression outside quotes, or "when <item> was
 /// announced/signed" → that item's date (month precision).
-fn sentence_anchor(d: &Doc, m: &Matchers, si: usize, p: Date, mentions: &[Mention]) -> Option<(FuzzyDate, String, Option<Range<usize>>)> {
+fn sentence_anchor(
+    d: &Doc,
+    m: &Matchers,
+    si: usize,
+    p: Date,
+    mentions: &[Mention],
+) -> Option<(FuzzyDate, String, Option<Range<usize>>)> {
     let sr = d.sent_toks[si].clone();
-    let when = sr.clone().find(|k| d.low(*k) == "when" && d.in_quote[*k].is_none());
+    let when = sr
+        .clone()
+        .find(|k| d.low(*k) == "when" && d.in_quote[*k].is_none());
     if let Some(w) = when {
-        let verb = (w + 1..(w + 10).min(sr.end)).find(|k| matches!(d.low(*k), "announced" | "signed" | "unveiled" | "launched" | "agreed"));
+        let verb = (w + 1..(w + 10).min(sr.end)).find(|k| {
+            matches!(
+                d.low(*k),
+                "announced" | "signed" | "unveiled" | "launched" | "agreed"
+            )
+        });
         if let Some(v) = verb {
-            let x = mentions.iter().find(|x| x.first > w && x.last < v && x.generic.is_none())?;
+            let x = mentions
+                .iter()
+                .find(|x| x.first > w && x.last < v && x.generic.is_none())?;
             let (id, _) = x.ids.first()?;
             let date = m.item(id)?.date?;
-            return Some((month_of(date), format!("`{}` ({id} dated {date})", d.words(w, v)), Some(d.tok_span(w, v))));
+            return Some((
+                month_of(date),
+                format!("`{}` ({id} dated {date})", d.words(w, v)),
+                Some(d.tok_span(w, v)),
+            ));
         }
     }
-    let t = dates::find(&d.toks, sr, p).into_iter().find(|t| d.in_quote[t.first].is_none() && t.date.start <= p)?;
-    Some((t.date, format!("`{}`", d.words(t.first, t.last)), Some(d.tok_span(t.first, t.last))))
+    let t = dates::find(&d.toks, sr, p)
+        .into_iter()
+        .find(|t| d.in_quote[t.first].is_none() && t.date.start <= p)?;
+    Some((
+        t.date,
+        format!("`{}`", d.words(t.first, t.last)),
+        Some(d.tok_span(t.first, t.last)),
+    ))
 }
 
 fn absolute_date(d: &Doc, r: &Raw, why: &mut Vec<String>) -> (Option<FuzzyDate>, Option<SpanText>) {
@@ -1971,10 +3338,15 @@ fn absolute_date(d: &Doc, r: &Raw, why: &mut Vec<String>) -> (Option<FuzzyDate>,
     // future reference so nothing is skipped as "after publication".
     let sr = d.sent_toks[r.sent].clone();
     let far = Date::constant(2200, 1, 1);
-    let t = dates::find(&d.toks, sr, far).into_iter().find(|t| d.in_quote[t.first].is_none() && t.rule.starts_with("a written"));
+    let t = dates::find(&d.toks, sr, far)
+        .into_iter()
+        .find(|t| d.in_quote[t.first].is_none() && t.rule.starts_with("a written"));
     match t {
         Some(t) => {
-            why.push(format!("valid date: {} written in the sentence (no publication date)", t.date));
+            why.push(format!(
+                "valid date: {} written in the sentence (no publication date)",
+                t.date
+            ));
             (Some(t.date), Some(d.span(d.tok_span(t.first, t.last))))
         }
         None => (None, None),

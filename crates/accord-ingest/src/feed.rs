@@ -1,1 +1,76 @@
-//! Feeds.
+//! RSS and Atom feeds: each entry becomes a document, up to a cap.
+
+use crate::Document;
+use crate::input::{html_fragment_text, parse_date_prefix};
+
+/// Why a feed could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error("not a readable RSS or Atom feed: {0}")]
+    Parse(String),
+}
+
+/// One entry of a feed, ready for extraction.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    /// A stable key for "ingested once": the entry's id (GUID), else its link.
+    pub key: String,
+    pub document: Document,
+}
+
+/// A feed read with a cap on entries.
+#[derive(Debug, Clone)]
+pub struct Feed {
+    pub title: Option<String>,
+    pub entries: Vec<FeedEntry>,
+    /// Entries beyond the cap, not read.
+    pub skipped: usize,
+}
+
+/// Parses RSS 0.9x/1.0/2.0 or Atom; keeps at most `max_entries` entries, in feed order.
+/// An entry's text is its full content when the feed carries it, else its summary.
+pub fn read_feed(bytes: &[u8], max_entries: usize) -> Result<Feed, FeedError> {
+    let f = feed_rs::parser::parse(bytes).map_err(|e| FeedError::Parse(e.to_string()))?;
+    let publisher = f.title.as_ref().map(|t| t.content.trim().to_string());
+    let total = f.entries.len();
+    let mut entries = Vec::new();
+    for e in f.entries.into_iter().take(max_entries) {
+        let link = e.links.first().map(|l| l.href.clone());
+        let body = e
+            .content
+            .as_ref()
+            .and_then(|c| c.body.clone())
+            .or_else(|| e.summary.as_ref().map(|s| s.content.clone()))
+            .unwrap_or_default();
+        let text = if body.contains('<') {
+            html_fragment_text(&body)
+        } else {
+            body.trim().to_string()
+        };
+        let published = e
+            .published
+            .or(e.updated)
+            .and_then(|d| parse_date_prefix(&d.to_rfc3339()));
+        let key = if !e.id.trim().is_empty() {
+            e.id.trim().to_string()
+        } else {
+            link.clone().unwrap_or_default()
+        };
+        entries.push(FeedEntry {
+            key,
+            document: Document {
+                text,
+                title: e.title.map(|t| t.content.trim().to_string()),
+                author: e.authors.first().and_then(|a| a.name.clone()),
+                publisher: publisher.clone(),
+                published,
+                url: link,
+            },
+        });
+    }
+    Ok(Feed {
+        title: publisher,
+        skipped: total.saturating_sub(entries.len()),
+        entries,
+    })
+}

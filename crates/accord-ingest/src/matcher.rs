@@ -51,7 +51,9 @@ fn variants(name: &str) -> Vec<String> {
         v.push(plain.clone());
     }
     for prefix in ["US-UK ", "US–UK ", "U.S.-UK ", "UK-US ", "US ", "UK "] {
-        if let Some(rest) = plain.strip_prefix(prefix).or_else(|| name.strip_prefix(prefix))
+        if let Some(rest) = plain
+            .strip_prefix(prefix)
+            .or_else(|| name.strip_prefix(prefix))
             && rest.split_whitespace().count() >= 2
             && rest.chars().next().is_some_and(|c| c.is_uppercase())
         {
@@ -121,7 +123,9 @@ pub(crate) fn find_hits<'p>(
             }
             let better = match &best {
                 None => true,
-                Some(b) => n > b.last + 1 - b.first || (n == b.last + 1 - b.first && p.score > b.pat.score),
+                Some(b) => {
+                    n > b.last + 1 - b.first || (n == b.last + 1 - b.first && p.score > b.pat.score)
+                }
             };
             if better {
                 best = Some(Hit {
@@ -178,7 +182,10 @@ impl Matchers {
                             ik: Option<InstrumentKind>,
                             info: &mut Vec<ItemInfo>| {
             let mut words = Vec::new();
-            for (k, n) in std::iter::once(name).chain(aliases.iter().map(|s| s.as_str())).enumerate() {
+            for (k, n) in std::iter::once(name)
+                .chain(aliases.iter().map(|s| s.as_str()))
+                .enumerate()
+            {
                 for v in variants(n) {
                     if let Some(p) = pattern(&v, id, if k == 0 { "name" } else { "alias" }, 0.9) {
                         words.extend(p.words.clone());
@@ -198,7 +205,14 @@ impl Matchers {
             });
         };
         for ins in &ds.instruments {
-            add_item(&ins.id, &ins.name, &ins.aliases, ItemKind::Instrument, Some(ins.kind), &mut info);
+            add_item(
+                &ins.id,
+                &ins.name,
+                &ins.aliases,
+                ItemKind::Instrument,
+                Some(ins.kind),
+                &mut info,
+            );
             if let Some(last) = info.last_mut() {
                 last.date = ins.signed.or(ins.announced).or(ins.in_force);
             }
@@ -207,10 +221,24 @@ impl Matchers {
             add_item(&t.id, &t.name, &t.aliases, ItemKind::Track, None, &mut info);
         }
         for p in &ds.packages {
-            add_item(&p.id, &p.name, &p.aliases, ItemKind::Package, None, &mut info);
+            add_item(
+                &p.id,
+                &p.name,
+                &p.aliases,
+                ItemKind::Package,
+                None,
+                &mut info,
+            );
         }
         for p in &ds.pledges {
-            add_item(&p.id, &p.name, &p.aliases, ItemKind::Pledge, None, &mut info);
+            add_item(
+                &p.id,
+                &p.name,
+                &p.aliases,
+                ItemKind::Pledge,
+                None,
+                &mut info,
+            );
             if let Some(last) = info.last_mut() {
                 last.money = p.money.as_ref().and_then(|m| {
                     m.amount
@@ -238,7 +266,9 @@ impl Matchers {
         for p in &ds.parties {
             for (k, n) in std::iter::once(&p.name).chain(p.aliases.iter()).enumerate() {
                 for v in variants(n) {
-                    if let Some(pat) = pattern(&v, &p.id, if k == 0 { "name" } else { "alias" }, 1.0) {
+                    if let Some(pat) =
+                        pattern(&v, &p.id, if k == 0 { "name" } else { "alias" }, 1.0)
+                    {
                         parties.push(pat);
                     }
                 }
@@ -279,7 +309,10 @@ impl Matchers {
     }
 
     pub(crate) fn party_kind(&self, id: &str) -> Option<PartyKind> {
-        self.party_kinds.iter().find(|(i, _)| i == id).map(|(_, k)| *k)
+        self.party_kinds
+            .iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, k)| *k)
     }
 
     /// Items whose name or aliases share a sector word with `word`.

@@ -136,7 +136,8 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
                             (prev.is_ascii_digit() && next.is_ascii_digit())
                                 || (prev.is_alphabetic()
                                     && next.is_alphabetic()
-                                    && (i < 2 || !chars[i - 2].1.is_alphanumeric()
+                                    && (i < 2
+                                        || !chars[i - 2].1.is_alphanumeric()
                                         || chars[i - 2].1 == '.'))
                         }
                         _ => true,
@@ -394,7 +395,11 @@ fn push_quote(
     closed: bool,
     multi: bool,
 ) {
-    let mark_len = text[open..].chars().next().map(|c| c.len_utf8()).unwrap_or(1);
+    let mark_len = text[open..]
+        .chars()
+        .next()
+        .map(|c| c.len_utf8())
+        .unwrap_or(1);
     let s = open + mark_len;
     // Trim spaces just inside the marks.
     let inner = text.get(s..inner_end).unwrap_or("");
@@ -435,7 +440,17 @@ mod tests {
             .collect();
         assert_eq!(
             w,
-            ["O’Malley’s", "U.S.", "deal", "cost", "£31bn", "or", "1,000.5", "units", "well-known"]
+            [
+                "O’Malley’s",
+                "U.S.",
+                "deal",
+                "cost",
+                "£31bn",
+                "or",
+                "1,000.5",
+                "units",
+                "well-known"
+            ]
         );
     }
 
@@ -459,7 +474,10 @@ mod tests {
     fn quotes_curly_straight_and_multi_paragraph() {
         let t = "He said \"one\" and “two”.\n\n“Three, and\n\n“four,” he added.";
         let paras = paragraphs(t);
-        let q: Vec<&str> = quotes(t, &paras).iter().map(|q| &t[q.inner.clone()]).collect();
+        let q: Vec<&str> = quotes(t, &paras)
+            .iter()
+            .map(|q| &t[q.inner.clone()])
+            .collect();
         assert_eq!(q, ["one", "two", "Three, and\n\n“four,"]);
         let qs = quotes(t, &paras);
         assert!(qs[2].multi_paragraph && qs[2].closed);

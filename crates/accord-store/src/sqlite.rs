@@ -215,12 +215,21 @@ impl SqliteStore {
         let location = path.display().to_string();
         if create {
             if path.exists() {
-                return Err(match check_header(path) {
-                    Ok(()) => StoreError::AlreadyExists(format!(
+                check_header(path)?;
+                // An accord file whose `init` was interrupted before its schema was written
+                // (the application id is set first) is finished now; a complete one is refused.
+                if Self::has_schema(path)? {
+                    return Err(StoreError::AlreadyExists(format!(
                         "there is already an accord store at `{location}`; use it as it is, or give another path"
-                    )),
-                    Err(e) => e,
-                });
+                    )));
+                }
+                let conn = Self::connect(path)?;
+                let mut s = SqliteStore {
+                    conn,
+                    path: path.to_path_buf(),
+                };
+                s.migrate()?;
+                return Ok(s);
             }
             return Self::create_new(path);
         }
@@ -243,7 +252,9 @@ impl SqliteStore {
             let _ = ro.busy_timeout(BUSY_TIMEOUT);
             let v = retry(|| Ok(read_version(&ro)?)).map_err(|e| StoreError::NotAStore {
                 location: location.clone(),
-                why: format!("it is damaged or incomplete ({e})"),
+                why: format!(
+                    "it is damaged or incomplete ({e}); if `accord init` was interrupted, run it again on this path to finish it"
+                ),
             })?;
             Self::check_version(&location, v)?;
         }
@@ -254,6 +265,29 @@ impl SqliteStore {
         };
         s.migrate()?;
         Ok(s)
+    }
+
+    /// Whether the file holds accord's schema (its first migration committed), read through a
+    /// read-only connection.
+    fn has_schema(path: &Path) -> Result<bool> {
+        let refuse = |e: rusqlite::Error| StoreError::NotAStore {
+            location: path.display().to_string(),
+            why: format!("it is damaged ({e})"),
+        };
+        let ro = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(refuse)?;
+        let _ = ro.busy_timeout(BUSY_TIMEOUT);
+        let n: i64 = ro
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(refuse)?;
+        Ok(n > 0)
     }
 
     fn check_version(

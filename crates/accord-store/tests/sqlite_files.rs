@@ -169,3 +169,28 @@ fn a_store_runs_in_wal_mode_with_full_sync_and_its_application_id() {
         .unwrap();
     assert_eq!(ok, "ok");
 }
+
+#[test]
+fn an_interrupted_init_is_finished_by_init() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("half.db");
+    // What `init` leaves when killed after writing the application id, before the schema.
+    {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.execute_batch(&format!(
+            "PRAGMA application_id = {}",
+            accord_store::sqlite::APPLICATION_ID
+        ))
+        .unwrap();
+    }
+    let e = open(&p).err().unwrap();
+    assert!(e.to_string().contains("run it again"), "{e}");
+    let mut s = accord_store::create(p.to_str().unwrap()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 1);
+    drop(s);
+    assert!(open(&p).is_ok());
+    assert!(matches!(
+        accord_store::create(p.to_str().unwrap()).err().unwrap(),
+        StoreError::AlreadyExists(_)
+    ));
+}

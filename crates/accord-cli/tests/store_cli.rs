@@ -40,6 +40,14 @@ fn queries_on_the_store_agree_with_queries_on_its_export() {
         &["timeline", "tpd", "--json"],
         &["contested", "--at", "2025-12-17", "--json"],
         &["exposure", "--at", "2025-12-17", "--json"],
+        &[
+            "whatif",
+            "--claim",
+            "commitments(epd, by: uk) met",
+            "--at",
+            "2025-12-17",
+            "--json",
+        ],
         &["status", "--at", "2025-12-17"],
     ];
     for q in queries {

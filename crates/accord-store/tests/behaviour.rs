@@ -352,7 +352,25 @@ fn claim_writer_validates_each_claim(env: &mut dyn Env) {
     };
     let e = w.add(s.as_mut(), &[bad], "stream").unwrap_err();
     assert!(e.to_string().contains("unknown source `nobody`"), "{e}");
-    assert_eq!(s.claim_count().unwrap(), n + 25);
+    // An id that a definition already has is refused too.
+    let e = w.add(s.as_mut(), &[claim("tpd")], "stream").unwrap_err();
+    assert!(e.to_string().contains("duplicate id `tpd`"), "{e}");
+    // A claim about a commitment, by a speaker: the parts it names are found.
+    let ds = bundled();
+    let (ins, com) = ds
+        .instruments
+        .iter()
+        .find_map(|i| i.commitments.first().map(|c| (i, c)))
+        .unwrap();
+    let ok = Claim {
+        about: com.id.clone(),
+        asserts: accord_model::Asserts::Met,
+        value: None,
+        speaker: Some(ins.parties[0].clone()),
+        ..claim("cl_commitment_met")
+    };
+    w.add(s.as_mut(), &[ok], "stream").unwrap();
+    assert_eq!(s.claim_count().unwrap(), n + 26);
 }
 
 fn edits_are_versioned_and_stale_edits_refused(env: &mut dyn Env) {

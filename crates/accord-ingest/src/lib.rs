@@ -14,6 +14,7 @@
 //! against loopback, private and link-local addresses).
 
 mod dates;
+pub mod eval;
 mod extract;
 pub mod feed;
 pub mod fetch;

@@ -1,0 +1,81 @@
+//! Scores the extractor on the PolNeAR training split (brat attribution labels).
+//!
+//! `cargo run -p accord-ingest --release --example polnear_eval [-- CORPUS_DIR [LIMIT]]`
+//! CORPUS_DIR defaults to `../shared/corpora/polnear-train` beside the workspace. Each
+//! article is scored against its first annotator's file. No dataset is used (names of
+//! parties and items play no part in finding attributions).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use accord_ingest::eval::{Counts, parse_ann, predicted, report, score};
+use accord_ingest::{Document, extract};
+use accord_model::Dataset;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let dir = args.get(1).map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/polnear-train")
+    });
+    let limit: usize = args
+        .get(2)
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(usize::MAX);
+    let Ok(meta) = std::fs::read_to_string(dir.join("metadata.tsv")) else {
+        eprintln!("no corpus at {}", dir.display());
+        return;
+    };
+    let mut dates = BTreeMap::new();
+    for line in meta.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() > 5 {
+            dates.insert(f[1].to_string(), f[5].to_string());
+        }
+    }
+    let mut anns: Vec<PathBuf> = std::fs::read_dir(dir.join("attributions"))
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    anns.sort();
+    let mut seen = std::collections::HashSet::new();
+    let mut totals = [Counts::default(); 3];
+    let ds = Dataset::default();
+    let mut n = 0;
+    let mut proposals = 0;
+    let started = std::time::Instant::now();
+    for ann in anns {
+        let Some(stem) = ann.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let Some((article, _annotator)) = stem.rsplit_once('_') else {
+            continue;
+        };
+        if !seen.insert(article.to_string()) || n >= limit {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(dir.join("text").join(format!("{article}.txt")))
+        else {
+            continue;
+        };
+        let Ok(ann_text) = std::fs::read_to_string(&ann) else {
+            continue;
+        };
+        let gold = parse_ann(&ann_text);
+        let doc = Document {
+            text: text.clone(),
+            published: dates.get(article).and_then(|d| d.parse().ok()),
+            ..Document::default()
+        };
+        let ps = extract(&doc, &ds);
+        proposals += ps.len();
+        let s = score(&text, &gold, &predicted(&ps));
+        for k in 0..3 {
+            totals[k].add(&s[k]);
+        }
+        n += 1;
+    }
+    println!(
+        "PolNeAR train: {n} articles, {proposals} proposals, {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    print!("{}", report(&totals));
+}

@@ -1,0 +1,281 @@
+//! Scoring the extractor against human attribution labels in brat standoff format (as in
+//! the PolNeAR corpus): `T` lines are spans typed `Source`, `Cue` or `Content` (possibly
+//! discontinuous, `s e;s e`), with character offsets into the article text.
+//!
+//! Three measures per role, each as precision and recall:
+//! - **exact**: a predicted span equals a gold span of the same role, after trimming
+//!   spaces, quote marks and final punctuation at both ends;
+//! - **overlap**: a predicted span shares at least one character with a gold span;
+//! - **chars**: over characters (not spaces) labelled with the role.
+
+use std::collections::HashSet;
+
+use crate::{Proposal, ProposalKind};
+
+/// A labelled role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Source,
+    Cue,
+    Content,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Source, Role::Cue, Role::Content];
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Source => "source",
+            Role::Cue => "cue",
+            Role::Content => "content",
+        }
+    }
+}
+
+/// A span with its role: character ranges (several for a discontinuous span).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labelled {
+    pub role: Role,
+    pub ranges: Vec<(usize, usize)>,
+}
+
+/// Reads the `Source`, `Cue` and `Content` spans of a brat `.ann` file.
+pub fn parse_ann(ann: &str) -> Vec<Labelled> {
+    let mut out = Vec::new();
+    for line in ann.lines() {
+        let mut parts = line.split('\t');
+        let (Some(id), Some(def)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if !id.starts_with('T') {
+            continue;
+        }
+        let Some((typ, rest)) = def.split_once(' ') else {
+            continue;
+        };
+        let role = match typ {
+            "Source" => Role::Source,
+            "Cue" => Role::Cue,
+            "Content" => Role::Content,
+            _ => continue,
+        };
+        let ranges: Vec<(usize, usize)> = rest
+            .split(';')
+            .filter_map(|seg| {
+                let mut n = seg.split_whitespace().map(|x| x.parse::<usize>().ok());
+                Some((n.next()??, n.next()??))
+            })
+            .collect();
+        if !ranges.is_empty() {
+            out.push(Labelled { role, ranges });
+        }
+    }
+    out
+}
+
+/// The labelled spans the extractor predicts for a document.
+pub fn predicted(proposals: &[Proposal]) -> Vec<Labelled> {
+    let mut out = Vec::new();
+    for p in proposals {
+        out.push(Labelled {
+            role: Role::Cue,
+            ranges: vec![(p.cue.start, p.cue.end)],
+        });
+        if let Some(s) = &p.speaker
+            && s.span.start < s.span.end
+            && s.text == s.span.text
+        {
+            out.push(Labelled {
+                role: Role::Source,
+                ranges: vec![(s.span.start, s.span.end)],
+            });
+        }
+        let content = if p.kind == ProposalKind::Direct && p.quote_parts.len() > 1 {
+            p.quote_parts.iter().map(|q| (q.start, q.end)).collect()
+        } else {
+            vec![(p.content.start, p.content.end)]
+        };
+        out.push(Labelled {
+            role: Role::Content,
+            ranges: content,
+        });
+    }
+    out
+}
+
+/// Counts for one role.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub gold: usize,
+    pub pred: usize,
+    pub exact_tp_pred: usize,
+    pub exact_tp_gold: usize,
+    pub overlap_tp_pred: usize,
+    pub overlap_tp_gold: usize,
+    pub gold_chars: usize,
+    pub pred_chars: usize,
+    pub both_chars: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, o: &Counts) {
+        self.gold += o.gold;
+        self.pred += o.pred;
+        self.exact_tp_pred += o.exact_tp_pred;
+        self.exact_tp_gold += o.exact_tp_gold;
+        self.overlap_tp_pred += o.overlap_tp_pred;
+        self.overlap_tp_gold += o.overlap_tp_gold;
+        self.gold_chars += o.gold_chars;
+        self.pred_chars += o.pred_chars;
+        self.both_chars += o.both_chars;
+    }
+
+    fn ratio(a: usize, b: usize) -> f64 {
+        if b == 0 { 0.0 } else { a as f64 / b as f64 }
+    }
+
+    /// (precision, recall) for exact spans.
+    pub fn exact(&self) -> (f64, f64) {
+        (
+            Self::ratio(self.exact_tp_pred, self.pred),
+            Self::ratio(self.exact_tp_gold, self.gold),
+        )
+    }
+    /// (precision, recall) for overlapping spans.
+    pub fn overlap(&self) -> (f64, f64) {
+        (
+            Self::ratio(self.overlap_tp_pred, self.pred),
+            Self::ratio(self.overlap_tp_gold, self.gold),
+        )
+    }
+    /// (precision, recall) over characters.
+    pub fn chars(&self) -> (f64, f64) {
+        (
+            Self::ratio(self.both_chars, self.pred_chars),
+            Self::ratio(self.both_chars, self.gold_chars),
+        )
+    }
+}
+
+fn trimmed(text: &[char], (s, e): (usize, usize)) -> (usize, usize) {
+    let strip = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '“' | '”' | '\'' | '‘' | '’' | '.' | ',' | ';' | ':' | '?' | '!'
+            )
+    };
+    let (mut s, mut e) = (s.min(text.len()), e.min(text.len()));
+    while s < e && strip(text[s]) {
+        s += 1;
+    }
+    while e > s && strip(text[e - 1]) {
+        e -= 1;
+    }
+    (s, e)
+}
+
+fn chars_of(text: &[char], l: &Labelled) -> HashSet<usize> {
+    l.ranges
+        .iter()
+        .flat_map(|&(s, e)| s.min(text.len())..e.min(text.len()))
+        .filter(|&i| !text[i].is_whitespace())
+        .collect()
+}
+
+/// Scores predictions against gold labels for one document, per role.
+pub fn score(text: &str, gold: &[Labelled], pred: &[Labelled]) -> [Counts; 3] {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = [Counts::default(); 3];
+    for (ri, role) in Role::ALL.iter().enumerate() {
+        let g: Vec<&Labelled> = gold.iter().filter(|l| l.role == *role).collect();
+        let p: Vec<&Labelled> = pred.iter().filter(|l| l.role == *role).collect();
+        let key = |l: &Labelled| -> Vec<(usize, usize)> {
+            l.ranges
+                .iter()
+                .map(|r| trimmed(&chars, *r))
+                .filter(|(s, e)| s < e)
+                .collect()
+        };
+        let gk: Vec<Vec<(usize, usize)>> = g.iter().map(|l| key(l)).collect();
+        let pk: Vec<Vec<(usize, usize)>> = p.iter().map(|l| key(l)).collect();
+        let gc: Vec<HashSet<usize>> = g.iter().map(|l| chars_of(&chars, l)).collect();
+        let pc: Vec<HashSet<usize>> = p.iter().map(|l| chars_of(&chars, l)).collect();
+        let c = &mut out[ri];
+        c.gold = g.len();
+        c.pred = p.len();
+        c.exact_tp_pred = pk.iter().filter(|k| gk.contains(k)).count();
+        c.exact_tp_gold = gk.iter().filter(|k| pk.contains(k)).count();
+        c.overlap_tp_pred = pc
+            .iter()
+            .filter(|x| gc.iter().any(|y| !x.is_disjoint(y)))
+            .count();
+        c.overlap_tp_gold = gc
+            .iter()
+            .filter(|y| pc.iter().any(|x| !x.is_disjoint(y)))
+            .count();
+        let ga: HashSet<usize> = gc.iter().flatten().copied().collect();
+        let pa: HashSet<usize> = pc.iter().flatten().copied().collect();
+        c.gold_chars = ga.len();
+        c.pred_chars = pa.len();
+        c.both_chars = ga.intersection(&pa).count();
+    }
+    out
+}
+
+/// A table of the three measures per role, for people.
+pub fn report(totals: &[Counts; 3]) -> String {
+    let mut s =
+        String::from("role     |  gold |  pred | exact P  R   | overlap P  R | chars P  R\n");
+    for (ri, role) in Role::ALL.iter().enumerate() {
+        let c = &totals[ri];
+        let (ep, er) = c.exact();
+        let (op, or) = c.overlap();
+        let (cp, cr) = c.chars();
+        s.push_str(&format!(
+            "{:<8} | {:>5} | {:>5} | {:.2}  {:.2}   | {:.2}  {:.2}   | {:.2}  {:.2}\n",
+            role.name(),
+            c.gold,
+            c.pred,
+            ep,
+            er,
+            op,
+            or,
+            cp,
+            cr
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_brat_and_scores() {
+        let ann = "T1\tSource 0 3\tBob\nT2\tCue 4 8\tsaid\nT3\tContent 9 14;20 22\thello yo\nE1\tAttribution:T4 Source:T1\n";
+        let gold = parse_ann(ann);
+        assert_eq!(gold.len(), 3);
+        assert_eq!(gold[2].ranges, vec![(9, 14), (20, 22)]);
+        let text = "Bob said hello there yo.";
+        let pred = vec![
+            Labelled {
+                role: Role::Source,
+                ranges: vec![(0, 3)],
+            },
+            Labelled {
+                role: Role::Cue,
+                ranges: vec![(4, 9)],
+            },
+            Labelled {
+                role: Role::Content,
+                ranges: vec![(9, 14)],
+            },
+        ];
+        let s = score(text, &gold, &pred);
+        assert_eq!(s[0].exact(), (1.0, 1.0));
+        assert_eq!(s[1].exact(), (1.0, 1.0), "trailing space is trimmed");
+        assert_eq!(s[2].exact(), (0.0, 0.0));
+        assert_eq!(s[2].overlap(), (1.0, 1.0));
+    }
+}

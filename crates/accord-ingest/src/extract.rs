@@ -287,7 +287,11 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
         };
         let b_byte = d.toks.get(b_start).map(|t| t.s).unwrap_or(0);
         for a in 0..b {
-            if drop[a] || raws[a].sent != raws[b].sent || !raws[a].content.contains(&b_byte) {
+            if drop[a]
+                || raws[a].sent != raws[b].sent
+                || raws[a].cue == raws[b].cue
+                || !raws[a].content.contains(&b_byte)
+            {
                 continue;
             }
             let conj = b_start > 0
@@ -774,7 +778,7 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         "agree" | "maintain" if d.low(i + 1) != "that" => return i + 1,
         "see" | "view" | "describe" | "characterize" | "characterise" => {
             let has_as = (i + 1..(i + 15).min(r.end)).any(|k| d.low(k) == "as");
-            if !has_as || vf.participle {
+            if !has_as || (vf.participle && matches!(vf.base, "see" | "view")) {
                 return i + 1;
             }
         }
@@ -2879,8 +2883,11 @@ fn choose_item(
     let sent = d.sents[r.sent].clone();
     let content = r.content.clone();
     let ctext = d.text.get(content.clone()).unwrap_or("");
-    let sent_low: Vec<&str> = d.sent_toks[r.sent].clone().map(|k| d.low(k)).collect();
-    let talky = sent_low.iter().any(|w| TALK_NOUNS.contains(w));
+    // Talks in what was said (not in the speaker's description) make an instrument's track
+    // the topic.
+    let talky = d.sent_toks[r.sent].clone().any(|k| {
+        d.toks[k].s >= content.start && d.toks[k].e <= content.end && TALK_NOUNS.contains(&d.low(k))
+    });
     // Condition clauses inside the content: "once the UK has made substantial progress …".
     let cond_start = d.sent_toks[r.sent]
         .clone()

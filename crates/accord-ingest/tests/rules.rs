@@ -1,0 +1,260 @@
+//! The extraction rules on small texts written for these tests.
+
+use accord_ingest::{Document, Proposal, ProposalKind, extract};
+use accord_model::{Asserts, Channel, Dataset, Status};
+
+fn ds() -> Dataset {
+    accord_dataset::load_bundled("us-uk")
+        .map(|l| l.dataset)
+        .unwrap_or_default()
+}
+
+fn run(text: &str, published: &str) -> Vec<Proposal> {
+    let doc = Document {
+        text: text.to_string(),
+        published: published.parse().ok(),
+        ..Document::default()
+    };
+    let ps = extract(&doc, &ds());
+    check_offsets(text, &ps);
+    ps
+}
+
+/// Every span's text is what its character offsets cover.
+fn check_offsets(text: &str, ps: &[Proposal]) {
+    let chars: Vec<char> = text.chars().collect();
+    let at = |s: usize, e: usize| chars[s..e].iter().collect::<String>();
+    for p in ps {
+        assert_eq!(at(p.content.start, p.content.end), p.content.text);
+        assert_eq!(at(p.cue.start, p.cue.end), p.cue.text);
+        for q in &p.quote_parts {
+            assert_eq!(at(q.start, q.end), q.text);
+        }
+        if let Some(s) = &p.speaker {
+            assert_eq!(at(s.span.start, s.span.end), s.span.text);
+        }
+        if let Some(i) = &p.item {
+            assert_eq!(at(i.span.start, i.span.end), i.span.text);
+        }
+        assert!(!p.explanation.is_empty());
+        assert_eq!(p.dedup_key.len(), 64);
+    }
+}
+
+fn by_cue<'a>(ps: &'a [Proposal], cue: &str) -> &'a Proposal {
+    ps.iter().find(|p| p.cue.text == cue).unwrap_or_else(|| {
+        panic!(
+            "no proposal with cue `{cue}` in {:#?}",
+            ps.iter().map(|p| &p.cue.text).collect::<Vec<_>>()
+        )
+    })
+}
+
+#[test]
+fn split_quotes_are_one_statement() {
+    let t = "“We will not sign this,” the minister said, “until the terms change.”";
+    let ps = run(t, "2025-10-01");
+    let p = by_cue(&ps, "said");
+    assert_eq!(p.kind, ProposalKind::Direct);
+    assert_eq!(p.quote_parts.len(), 2);
+    assert_eq!(p.quote_parts[0].text, "We will not sign this,");
+    assert_eq!(p.quote_parts[1].text, "until the terms change.");
+    assert_eq!(
+        p.speaker.as_ref().map(|s| s.text.as_str()),
+        Some("the minister")
+    );
+}
+
+#[test]
+fn straight_quotes_and_colon_after_cue() {
+    let t = "Peter Kyle said: \"The talks on the tech deal are paused.\"";
+    let ps = run(t, "2025-12-17");
+    let p = by_cue(&ps, "said");
+    assert_eq!(p.kind, ProposalKind::Direct);
+    assert_eq!(
+        p.quote.as_ref().map(|q| q.text.as_str()),
+        Some("The talks on the tech deal are paused.")
+    );
+    assert_eq!(
+        p.speaker.as_ref().and_then(|s| s.party_id.as_deref()),
+        Some("kyle")
+    );
+    assert_eq!(p.item.as_ref().map(|i| i.id.as_str()), Some("tech_track"));
+    assert_eq!(p.status, Some(Status::Suspended));
+    assert_eq!(p.value.as_deref(), Some("paused"));
+}
+
+#[test]
+fn pronouns_refer_back_to_the_last_named_speaker() {
+    let t =
+        "Jonathan Reynolds said the steel deal was close.\n\nHe added that talks would continue.";
+    let ps = run(t, "2025-06-10");
+    let p = by_cue(&ps, "added");
+    let s = p.speaker.as_ref().expect("speaker");
+    assert_eq!(s.text, "He");
+    assert_eq!(s.party_id.as_deref(), Some("reynolds"));
+    assert_eq!(
+        s.antecedent.as_ref().map(|a| a.text.as_str()),
+        Some("Jonathan Reynolds")
+    );
+}
+
+#[test]
+fn titles_before_names_and_people_not_in_the_dataset() {
+    let t = "Business Secretary Jonathan Reynolds said the quota was working. Chief executive Jane Doe told Reuters the plan was delayed.";
+    let ps = run(t, "2025-06-10");
+    let p = by_cue(&ps, "said");
+    assert_eq!(
+        p.speaker.as_ref().map(|s| s.text.as_str()),
+        Some("Business Secretary Jonathan Reynolds")
+    );
+    assert_eq!(
+        p.speaker.as_ref().and_then(|s| s.party_id.as_deref()),
+        Some("reynolds")
+    );
+    let q = by_cue(&ps, "told Reuters");
+    let s = q.speaker.as_ref().expect("speaker");
+    assert_eq!(s.party_id, None);
+    assert_eq!(s.name.as_deref(), Some("Jane Doe"));
+    assert_eq!(q.channel, Some(Channel::Interview));
+}
+
+#[test]
+fn declined_no_response_and_understood() {
+    let t = "The White House declined to comment on the tech deal. Microsoft did not respond to requests for comment. It is understood that the pledges remain in place.";
+    let ps = run(t, "2025-12-16");
+    let d = ps
+        .iter()
+        .find(|p| p.kind == ProposalKind::DeclinedToComment)
+        .expect("declined");
+    assert_eq!(d.cue.text, "declined to comment");
+    assert_eq!(d.asserts, Asserts::DeclinedToComment);
+    assert_eq!(
+        d.speaker.as_ref().and_then(|s| s.party_id.as_deref()),
+        Some("white_house")
+    );
+    assert_eq!(d.item.as_ref().map(|i| i.id.as_str()), Some("tpd"));
+    let n = ps
+        .iter()
+        .find(|p| p.kind == ProposalKind::NoResponse)
+        .expect("no response");
+    assert_eq!(n.cue.text, "did not respond to requests for comment");
+    assert_eq!(n.asserts, Asserts::NoResponse);
+    assert_eq!(
+        n.speaker.as_ref().and_then(|s| s.party_id.as_deref()),
+        Some("microsoft")
+    );
+    let u = ps
+        .iter()
+        .find(|p| p.kind == ProposalKind::Understood)
+        .expect("understood");
+    assert_eq!(u.cue.text, "It is understood");
+    assert!(u.content.text.starts_with("that the pledges"));
+}
+
+#[test]
+fn understood_is_the_publishers_when_known() {
+    let doc = Document {
+        text: "It is understood that the £31bn of pledges remain in place.".into(),
+        publisher: Some("BBC News".into()),
+        published: "2025-12-16".parse().ok(),
+        ..Document::default()
+    };
+    let ps = extract(&doc, &ds());
+    let u = &ps[0];
+    assert_eq!(u.kind, ProposalKind::Understood);
+    assert_eq!(
+        u.speaker.as_ref().and_then(|s| s.party_id.as_deref()),
+        Some("bbc")
+    );
+    assert_eq!(
+        u.item.as_ref().map(|i| i.id.as_str()),
+        Some("pledge_tech_package")
+    );
+    assert_eq!(u.status, Some(Status::Affirmed));
+}
+
+#[test]
+fn relative_dates_resolve_against_publication() {
+    // 2025-12-15 is a Monday.
+    let t =
+        "British officials told the FT on Monday that the US suspended the tech deal last week.";
+    let ps = run(t, "2025-12-15");
+    let p = by_cue(&ps, "told the FT");
+    assert_eq!(p.valid.to_string(), "2025-12-15");
+    assert_eq!(
+        p.valid_from_text.as_ref().map(|v| v.text.as_str()),
+        Some("Monday")
+    );
+    let t = "The FT reported that the US suspended the tech deal last week.";
+    let ps = run(t, "2025-12-15");
+    let p = by_cue(&ps, "reported");
+    assert_eq!(
+        p.valid.to_string(),
+        "2025-12-08/2025-12-12",
+        "a status claim takes the time of the event"
+    );
+    assert_eq!(p.status, Some(Status::Suspended));
+    assert_eq!(p.kind, ProposalKind::Report);
+    let t = "Kratsios wrote on X yesterday that work on the tech deal would resume.";
+    let ps = run(t, "2025-12-17");
+    let p = by_cue(&ps, "wrote on X");
+    assert_eq!(p.valid.to_string(), "2025-12-16");
+    assert_eq!(p.channel, Some(Channel::SocialPost));
+}
+
+#[test]
+fn according_to_and_nested_cues() {
+    let t = "The steel deal has been shelved, according to people familiar with the talks.";
+    let ps = run(t, "2025-12-16");
+    let p = by_cue(&ps, "according to");
+    assert_eq!(
+        p.speaker.as_ref().map(|s| s.text.as_str()),
+        Some("people familiar")
+    );
+    assert_eq!(p.content.text, "The steel deal has been shelved");
+    assert_eq!(p.item.as_ref().map(|i| i.id.as_str()), Some("epd_steel"));
+    assert_eq!(p.status, Some(Status::Suspended));
+    // "said it wanted" is one attribution, not two.
+    let ps = run(
+        "The UK government said it wanted the deal done soon.",
+        "2025-06-04",
+    );
+    assert_eq!(ps.len(), 1);
+}
+
+#[test]
+fn multi_paragraph_quotes() {
+    let t = "Liam Bates is the managing director of a steel firm.\n\n“The lead times are long.\n\n“So it gives us a hard decision,” he added.";
+    let ps = run(t, "2025-06-30");
+    let p = by_cue(&ps, "added");
+    assert_eq!(p.kind, ProposalKind::Direct);
+    assert!(p.content.text.starts_with("The lead times are long."));
+    assert!(p.content.text.ends_with("hard decision,"));
+    assert!(p.content.text.contains("\n\n“So"));
+    assert_eq!(
+        p.speaker.as_ref().and_then(|s| s.name.as_deref()),
+        Some("Liam Bates")
+    );
+}
+
+#[test]
+fn dedup_keys_are_stable_and_ignore_layout() {
+    let a = run(
+        "Downing Street said the tech deal talks were active.",
+        "2025-12-16",
+    );
+    let b = run(
+        "Downing  Street said the tech deal talks were active.\n",
+        "2025-12-16",
+    );
+    assert_eq!(a[0].dedup_key, b[0].dedup_key);
+    let c = run(
+        "Downing Street said the tech deal talks were stalled.",
+        "2025-12-16",
+    );
+    assert_ne!(a[0].dedup_key, c[0].dedup_key);
+    let json = serde_json::to_string(&a[0]).expect("json");
+    let back: Proposal = serde_json::from_str(&json).expect("back");
+    assert_eq!(back, a[0]);
+}

@@ -7,8 +7,13 @@ fn main() {
         eprintln!("usage: show FILE [PUBLISHED]");
         return;
     };
-    let loaded =
-        accord_ingest::input::load(path, &Default::default(), &Default::default()).expect("load");
+    let loaded = match accord_ingest::input::load(path, &Default::default(), &Default::default()) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return;
+        }
+    };
     let mut doc: Document = loaded.documents.into_iter().next().unwrap_or_default();
     if let Some(p) = args.get(2).and_then(|d| d.parse().ok()) {
         doc.published = Some(p);

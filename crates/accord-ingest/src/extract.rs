@@ -172,7 +172,6 @@ enum Who {
     SameAs(usize),
     /// The publisher of the document ("it is understood").
     Publisher,
-    None,
 }
 
 /// An attribution found by the rules, before speakers and items are resolved.
@@ -278,7 +277,6 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
     // Attributions inside the content of another: a coordinated one ("…, but the
     // Conservatives said …") ends the first one's content; a nested one ("said it wanted
     // …") is dropped — each word belongs to at most one attribution.
-    let mut raws = raws;
     let mut drop = vec![false; raws.len()];
     for b in 0..raws.len() {
         let b_start = match &raws[b].who {
@@ -446,7 +444,6 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
                     head: String::new(),
                 }
             }),
-            Who::None => None,
         };
         if let Some(s) = &speaker
             && matches!(r.who, Who::Np(_))
@@ -462,6 +459,14 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
         speakers.insert(r.id, speaker.clone());
         let _ = ri;
         let content = d.span(r.content.clone());
+        for q in r.quotes.iter().filter_map(|q| d.quotes.get(*q)) {
+            if q.multi_paragraph {
+                why.push("quotation: runs over a paragraph break (left open, reopened)".into());
+            }
+            if !q.closed {
+                why.push("quotation: no closing mark; ended at the paragraph".into());
+            }
+        }
         let quote_parts: Vec<SpanText> = r
             .quotes
             .iter()
@@ -1090,10 +1095,7 @@ fn recipient(d: &Doc, start: usize, end: usize) -> (usize, Option<Channel>) {
         if RECIPIENT_NOUNS.contains(&t.low.as_str()) {
             last = k;
             any = true;
-            if !matches!(t.low.as_str(), "us" | "me" | "him" | "her" | "them") || !any {
-                k += 1;
-                // "reporters at the White House" is not followed further.
-            }
+            // "reporters at the White House" is not followed further.
             break;
         }
         if d.cap(k) && !matches!(t.low.as_str(), "i") {
@@ -1119,23 +1121,12 @@ fn channel_phrase(d: &Doc, start: usize, end: usize) -> Option<(usize, Channel)>
             Channel::Statement,
         )),
         ("in", "an", "interview") => Some((start + 2, Channel::Interview)),
-        ("in", "the" | "a" | "an" | "his" | "her" | "its", x)
-            if matches!(
-                x,
-                "order"
-                    | "letter"
-                    | "filing"
-                    | "document"
-                    | "memo"
-                    | "proclamation"
-                    | "report"
-                    | "op-ed"
-                    | "article"
-                    | "blog"
-            ) =>
-        {
-            Some((start + 2, Channel::Document))
-        }
+        (
+            "in",
+            "the" | "a" | "an" | "his" | "her" | "its",
+            "order" | "letter" | "filing" | "document" | "memo" | "proclamation" | "report"
+            | "op-ed" | "article" | "blog",
+        ) => Some((start + 2, Channel::Document)),
         ("in", "a", "post") | ("in", "a", "tweet") => {
             if w(start + 3) == "on" && d.cap(start + 4) {
                 Some((start + 4, Channel::SocialPost))
@@ -1380,7 +1371,7 @@ fn np_back(d: &Doc, sent_start: usize, end: usize) -> Option<NpRef> {
             !is_stop
                 && !verbish
                 && !gerund_or_adverb
-                && !(CONNECTIVES.contains(&w) && d.cap(k) && k == sent_start)
+                && (k != sent_start || !d.cap(k) || !CONNECTIVES.contains(&w))
         };
         if !ok {
             break;
@@ -2417,8 +2408,11 @@ fn resolve_speaker(
         };
     }
     // Possessive pronoun + statement: "His statement suggests".
-    if matches!(lw, "his" | "her") && np.last > np.first {
-        if let Some(a) = history.iter().rev().find(|h| h.person) {
+    if matches!(lw, "his" | "her")
+        && np.last > np.first
+        && let Some(a) = history.iter().rev().find(|h| h.person)
+    {
+        {
             why.push(format!(
                 "speaker: `{words}` refers back to `{}`",
                 a.guess.text
@@ -2660,8 +2654,8 @@ fn find_mentions(d: &Doc, m: &Matchers) -> Vec<Mention> {
             generic: None,
         });
     }
-    for i in 0..d.toks.len() {
-        if taken[i] || !d.is_word(i) {
+    for (i, &is_taken) in taken.iter().enumerate() {
+        if is_taken || !d.is_word(i) {
             continue;
         }
         let w = d.low(i);

@@ -116,6 +116,10 @@ pub fn is_forbidden(ip: IpAddr) -> bool {
 
 /// Host and port of an http(s) URL.
 fn host_port(url: &str) -> Result<(String, u16, bool), FetchError> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        return Err(FetchError::Scheme(url.to_string()));
+    }
     let uri: Uri = url
         .parse()
         .map_err(|_| FetchError::BadUrl(url.to_string()))?;

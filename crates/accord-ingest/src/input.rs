@@ -165,10 +165,10 @@ pub fn detect(text: &str, ext: Option<&str>, content_type: Option<&str>) -> Form
         .take(512)
         .collect::<String>()
         .to_ascii_lowercase();
-    if head.starts_with("<?xml") || head.starts_with("<rss") || head.starts_with("<feed") {
-        if head.contains("<rss") || head.contains("<feed") || head.contains("<rdf") {
-            return Format::Feed;
-        }
+    if (head.starts_with("<?xml") || head.starts_with("<rss") || head.starts_with("<feed"))
+        && (head.contains("<rss") || head.contains("<feed") || head.contains("<rdf"))
+    {
+        return Format::Feed;
     }
     if head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<body") {
         return Format::Html;
@@ -205,10 +205,8 @@ pub fn read_markdown(text: &str) -> Document {
             "author" => doc.author = Some(v),
             "source_url" | "url" | "link" => doc.url = Some(v),
             "publisher" | "site" | "outlet" => doc.publisher = Some(v),
-            "date" | "published_time" | "published" => {
-                if doc.published.is_none() {
-                    doc.published = parse_date_prefix(&v);
-                }
+            "date" | "published_time" | "published" if doc.published.is_none() => {
+                doc.published = parse_date_prefix(&v);
             }
             _ => {}
         }
@@ -291,27 +289,29 @@ fn clean_inline(s: &str) -> String {
     while i < chars.len() {
         let c = chars[i];
         // Images: ![alt](url) → nothing.
-        if c == '!' && chars.get(i + 1) == Some(&'[') {
-            if let Some(end) = link_end(&chars, i + 1) {
-                i = end;
-                continue;
-            }
+        if c == '!'
+            && chars.get(i + 1) == Some(&'[')
+            && let Some(end) = link_end(&chars, i + 1)
+        {
+            i = end;
+            continue;
         }
         // Links: [text](url) → text.
-        if c == '[' {
-            if let Some(close) = chars[i..].iter().position(|x| *x == ']').map(|p| p + i)
-                && chars.get(close + 1) == Some(&'(')
-                && let Some(end) = link_end(&chars, i)
-            {
-                let inner: String = chars[i + 1..close].iter().collect();
-                out.push_str(&clean_inline(&inner));
-                i = end;
-                continue;
-            }
+        if c == '['
+            && let Some(close) = chars[i..].iter().position(|x| *x == ']').map(|p| p + i)
+            && chars.get(close + 1) == Some(&'(')
+            && let Some(end) = link_end(&chars, i)
+        {
+            let inner: String = chars[i + 1..close].iter().collect();
+            out.push_str(&clean_inline(&inner));
+            i = end;
+            continue;
         }
         // HTML tags and comments.
-        if c == '<' {
-            if let Some(close) = chars[i..].iter().position(|x| *x == '>').map(|p| p + i) {
+        if c == '<'
+            && let Some(close) = chars[i..].iter().position(|x| *x == '>').map(|p| p + i)
+        {
+            {
                 let tag: String = chars[i + 1..close].iter().collect();
                 let looks_tag = tag.starts_with('/')
                     || tag.starts_with('!')
@@ -387,7 +387,7 @@ pub fn read_html(html: &str) -> Document {
                     .or_else(|| e.value().attr("datetime"))
                     .or_else(|| e.value().attr("href"))
             })
-            .map(|v| collapse(v))
+            .map(collapse)
             .find(|v| !v.is_empty())
     };
     let text_of = |sel: &str| -> Option<String> {

@@ -378,8 +378,10 @@ pub(crate) fn role_keys(title: &str) -> Vec<String> {
         keys.push(rest.to_string());
         keys.push(format!("US {rest}"));
     }
-    if title.starts_with("Chief Executive Officer") {
-        if let Some((_, org)) = title.split_once(", ") {
+    if title.starts_with("Chief Executive Officer")
+        && let Some((_, org)) = title.split_once(", ")
+    {
+        {
             keys.push(format!("{org}'s chief executive"));
             keys.push(format!("{org}'s CEO"));
             keys.push(format!("{org} boss"));

@@ -57,6 +57,7 @@ pub(crate) struct Tok {
 }
 
 impl Tok {
+    #[cfg(test)]
     pub(crate) fn is_word(&self) -> bool {
         self.kind == TK::Word
     }

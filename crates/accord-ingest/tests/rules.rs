@@ -1,5 +1,12 @@
 //! The extraction rules on small texts written for these tests.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
 use accord_ingest::{Document, Proposal, ProposalKind, extract};
 use accord_model::{Asserts, Channel, Dataset, Status};
 

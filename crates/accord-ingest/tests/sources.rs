@@ -2,6 +2,13 @@
 //! read from beside the workspace, skipped with a message when absent). Assertions name
 //! offsets and short fragments only.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
 use std::path::PathBuf;
 
 use accord_ingest::input::{self, Limits};
@@ -26,7 +33,7 @@ fn ds() -> Dataset {
         .unwrap_or_default()
 }
 
-fn load(path: &PathBuf) -> Document {
+fn load(path: &std::path::Path) -> Document {
     let l = input::load(
         path.to_str().unwrap_or(""),
         &Limits::default(),

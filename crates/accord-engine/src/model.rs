@@ -112,6 +112,8 @@ pub(crate) struct Model {
     /// Activation (instruments) or condition (commitments).
     pub conds: Vec<Option<CondDef>>,
     pub links: Vec<LinkDef>,
+    /// The links from each item (indices into `links`).
+    pub links_from: Vec<Vec<u32>>,
     /// The links that have a condition (indices into `links`).
     pub conditional_links: Vec<u32>,
     /// `conditional_on` links from each item (indices into `links`).
@@ -179,6 +181,39 @@ struct Builder<'a> {
     pairs: Vec<(Ix, Option<Id>)>,
     pair_index: HashMap<(Ix, Option<Id>), PairIx>,
     descendants: HashMap<Ix, Vec<Ix>>,
+    /// `linked_to` and `conditional_on` targets of each item, in link order, no repeats.
+    linked: Vec<Vec<Ix>>,
+    /// Sources of the `part_of` links into each item, in link order, no repeats.
+    parts: Vec<Vec<Ix>>,
+}
+
+/// (linked, parts) as `Builder` keeps them.
+fn link_tables(ds: &Dataset, index: &HashMap<Id, Ix>, n: usize) -> (Vec<Vec<Ix>>, Vec<Vec<Ix>>) {
+    let mut linked: Vec<Vec<Ix>> = vec![Vec::new(); n];
+    let mut parts: Vec<Vec<Ix>> = vec![Vec::new(); n];
+    for l in &ds.links {
+        let (Some(&f), Some(&t)) = (index.get(&l.from), index.get(&l.to)) else {
+            continue;
+        };
+        match l.kind {
+            LinkKind::LinkedTo | LinkKind::ConditionalOn => {
+                if let Some(v) = linked.get_mut(f as usize)
+                    && !v.contains(&t)
+                {
+                    v.push(t);
+                }
+            }
+            LinkKind::PartOf => {
+                if let Some(v) = parts.get_mut(t as usize)
+                    && !v.contains(&f)
+                {
+                    v.push(f);
+                }
+            }
+            _ => {}
+        }
+    }
+    (linked, parts)
 }
 
 impl Builder<'_> {
@@ -243,14 +278,8 @@ impl Builder<'_> {
                 }
             }
             Entry::Package(_) => {
-                let id = &item.id;
-                for l in &self.ds.links {
-                    if l.kind == LinkKind::PartOf
-                        && &l.to == id
-                        && let Some(m) = self.index.get(&l.from)
-                    {
-                        self.collect_commitments(*m, out, seen);
-                    }
+                for m in self.parts.get(x as usize).into_iter().flatten() {
+                    self.collect_commitments(*m, out, seen);
                 }
             }
             _ => {}
@@ -258,37 +287,11 @@ impl Builder<'_> {
     }
 
     fn linked(&self, x: Ix) -> Vec<Ix> {
-        let Some(item) = self.items.get(x as usize) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for l in &self.ds.links {
-            if matches!(l.kind, LinkKind::LinkedTo | LinkKind::ConditionalOn)
-                && l.from == item.id
-                && let Some(t) = self.index.get(&l.to)
-                && !out.contains(t)
-            {
-                out.push(*t);
-            }
-        }
-        out
+        self.linked.get(x as usize).cloned().unwrap_or_default()
     }
 
     fn members(&self, x: Ix) -> Vec<Ix> {
-        let Some(item) = self.items.get(x as usize) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for l in &self.ds.links {
-            if l.kind == LinkKind::PartOf
-                && l.to == item.id
-                && let Some(t) = self.index.get(&l.from)
-                && !out.contains(t)
-            {
-                out.push(*t);
-            }
-        }
-        out
+        self.parts.get(x as usize).cloned().unwrap_or_default()
     }
 
     fn set(&self, f: Function, x: Ix, by: Option<&str>) -> Vec<Ix> {
@@ -438,6 +441,7 @@ impl Model {
             }
         }
         let n = items.len();
+        let (linked_t, parts_t) = link_tables(&ds, &index, n);
         let mut b = Builder {
             index: &index,
             items: &items,
@@ -445,6 +449,8 @@ impl Model {
             pairs: Vec::new(),
             pair_index: HashMap::new(),
             descendants,
+            linked: linked_t,
+            parts: parts_t,
         };
         // Conditions.
         let mut conds: Vec<Option<CondDef>> = vec![None; n];
@@ -531,6 +537,12 @@ impl Model {
             }
         }
         // Risk edges.
+        let mut links_from: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (li, l) in links.iter().enumerate() {
+            if let Some(v) = links_from.get_mut(l.from as usize) {
+                v.push(li as u32);
+            }
+        }
         let mut risk_edges: Vec<Vec<Edge>> = vec![Vec::new(); n];
         for x in 0..n {
             let mut edges = Vec::new();
@@ -570,10 +582,10 @@ impl Model {
                     }
                 }
             }
-            for (li, l) in links.iter().enumerate() {
-                if l.from as usize != x {
+            for li in links_from.get(x).into_iter().flatten() {
+                let Some(l) = links.get(*li as usize) else {
                     continue;
-                }
+                };
                 let kind = match l.kind {
                     LinkKind::ConditionalOn => EdgeKind::ConditionalOn,
                     LinkKind::LinkedTo => EdgeKind::LinkedTo,
@@ -582,7 +594,7 @@ impl Model {
                 edges.push(Edge {
                     to: l.to,
                     kind,
-                    detail: li as u32,
+                    detail: *li,
                 });
             }
             for m in &members[x] {
@@ -664,6 +676,7 @@ impl Model {
             records,
             conds,
             links,
+            links_from,
             conditional_links,
             cond_links,
             members,
@@ -722,6 +735,7 @@ impl Model {
                 descendants.entry(*p).or_default().push(ix as Ix);
             }
         }
+        let (linked, parts) = link_tables(&self.ds, &self.index, self.items.len());
         let b = Builder {
             index: &self.index,
             items: &self.items,
@@ -729,6 +743,8 @@ impl Model {
             pairs: Vec::new(),
             pair_index: HashMap::new(),
             descendants,
+            linked,
+            parts,
         };
         b.commitments(x, by)
     }

@@ -69,10 +69,8 @@ pub(crate) fn cone(m: &Model, x: Ix) -> Vec<Ix> {
         if let Some(Some(c)) = m.conds.get(yi) {
             cond::reads(&c.cond, &mut r);
         }
-        for l in &m.links {
-            if l.from == y
-                && let Some(c) = &l.cond
-            {
+        for li in m.links_from.get(yi).into_iter().flatten() {
+            if let Some(c) = m.links.get(*li as usize).and_then(|l| l.cond.as_ref()) {
                 cond::reads(&c.cond, &mut r);
             }
         }

@@ -179,14 +179,24 @@ fn when_line(d: Date, k: Date) -> String {
     }
 }
 
+fn asserts_word(a: Asserts) -> &'static str {
+    match a {
+        Asserts::Status => "status",
+        Asserts::Met => "met",
+        Asserts::Missed => "missed",
+        Asserts::Progress => "progress",
+        Asserts::Statement => "statement",
+        Asserts::DeclinedToComment => "declined to comment",
+        Asserts::NoResponse => "did not respond",
+    }
+}
+
 /// One line for a claim: what was said, by whom, where and when.
 fn claim_line(c: &ClaimView) -> String {
     let said = match (&c.quote, &c.wording, c.asserts) {
         (Some(q), _, _) => format!("“{q}”"),
         (None, Some(w), _) => format!("“{w}”"),
-        (None, None, Asserts::Met) => "met".into(),
-        (None, None, Asserts::Missed) => "missed".into(),
-        (None, None, a) => format!("{a:?}").to_lowercase(),
+        (None, None, a) => asserts_word(a).into(),
     };
     let mut s = said;
     if let Some(st) = c.status
@@ -625,7 +635,7 @@ fn whatif_text(name: &str, w: &WhatIf) -> String {
                 Some(b) => format!("progress = {v} by {b}"),
                 None => format!("progress = {v}"),
             },
-            (a, _) => format!("{a:?}").to_lowercase(),
+            (a, _) => asserts_word(a).to_string(),
         };
         let _ = writeln!(
             s,

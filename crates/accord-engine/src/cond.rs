@@ -347,3 +347,23 @@ pub(crate) fn dates(c: &Cond, out: &mut Vec<Date>) {
         _ => {}
     }
 }
+
+/// Whether `c` is monotone (false < unknown < true) in the operative states it reads of the
+/// items `inside` accepts: none of those reads sits under `not`, a comparison, `in` or
+/// `none(…)`. Iterating a monotone system from all-false (or all-true) in any order reaches
+/// the same fixed point as iterating it in rounds.
+pub(crate) fn monotone(c: &Cond, inside: &dyn Fn(Ix) -> bool) -> bool {
+    fn reads_inside(c: &Cond, inside: &dyn Fn(Ix) -> bool) -> bool {
+        let mut r = Reads::default();
+        reads(c, &mut r);
+        r.operative.iter().any(|x| inside(*x))
+    }
+    match c {
+        Cond::Not(i) => !reads_inside(i, inside),
+        Cond::Cmp(..) | Cond::In { .. } => !reads_inside(c, inside),
+        Cond::Quant(accord_lang::Function::None, _) => !reads_inside(c, inside),
+        Cond::And(items) | Cond::Or(items) => items.iter().all(|i| monotone(i, inside)),
+        Cond::Quant(_, Some(ms)) => ms.iter().all(|m| monotone(m, inside)),
+        _ => true,
+    }
+}

@@ -623,11 +623,59 @@ fn run(m: &Model, s: &Snapshot, si: usize, members: &[Ix], init: Truth) -> Optio
     None
 }
 
+/// The same fixed points as `run` for a monotone component, with a worklist: each member is
+/// re-evaluated only when a member it reads changed.
+fn run_worklist(m: &Model, s: &Snapshot, si: usize, members: &[Ix], init: Truth) -> Vec<Truth> {
+    let n = members.len();
+    let mut cur = vec![init; n];
+    let mut queued = vec![true; n];
+    let mut queue: std::collections::VecDeque<usize> = (0..n).collect();
+    let pos_of = |y: Ix| -> Option<usize> {
+        (m.scc_of.get(y as usize).copied() == Some(si as u32))
+            .then(|| m.scc_pos.get(y as usize).map(|p| *p as usize))
+            .flatten()
+    };
+    while let Some(p) = queue.pop_front() {
+        queued[p] = false;
+        let x = members[p];
+        let new = {
+            let get = |y: Ix| -> Truth {
+                match pos_of(y) {
+                    Some(q) => cur.get(q).copied().unwrap_or(Truth::Unknown),
+                    None => s.op.get(y as usize).map_or(Truth::Unknown, |o| o.t),
+                }
+            };
+            op_eval(m, s, x, &get)
+        };
+        if new != cur[p] {
+            cur[p] = new;
+            for r in m.op_rdeps.get(x as usize).into_iter().flatten() {
+                if let Some(q) = pos_of(*r)
+                    && !queued[q]
+                {
+                    queued[q] = true;
+                    queue.push_back(q);
+                }
+            }
+        }
+    }
+    cur
+}
+
 fn solve_loop(m: &Model, s: &Snapshot, si: usize, members: &[Ix]) -> Vec<Op> {
-    let (Some(lfp), Some(gfp)) = (
-        run(m, s, si, members, Truth::False),
-        run(m, s, si, members, Truth::True),
-    ) else {
+    let monotone = m.scc_monotone.get(si).copied().unwrap_or(false);
+    let runs = if monotone {
+        (
+            Some(run_worklist(m, s, si, members, Truth::False)),
+            Some(run_worklist(m, s, si, members, Truth::True)),
+        )
+    } else {
+        (
+            run(m, s, si, members, Truth::False),
+            run(m, s, si, members, Truth::True),
+        )
+    };
+    let (Some(lfp), Some(gfp)) = runs else {
         return members
             .iter()
             .map(|_| Op {
@@ -721,6 +769,38 @@ fn link_bites(m: &Model, s: &Snapshot) -> Vec<bool> {
             None => true,
         })
         .collect()
+}
+
+/// Lowers distances from new sources `(item, distance)`, breadth-first over reverse edges.
+fn shorten(m: &Model, s: &mut Snapshot, sources: Vec<(Ix, u32)>) {
+    let mut queue = std::collections::VecDeque::new();
+    for (x, d) in sources {
+        if let Some(slot) = s.dist.get_mut(x as usize)
+            && d < *slot
+        {
+            *slot = d;
+            queue.push_back(x);
+        }
+    }
+    // Distances pop in an order close to increasing; a node is re-queued whenever it improves,
+    // so the result is the exact shortest distance.
+    while let Some(v) = queue.pop_front() {
+        let dv = s.dist.get(v as usize).copied().unwrap_or(NO_PATH);
+        for (u, pos) in m.risk_redges.get(v as usize).into_iter().flatten() {
+            let followed = m
+                .risk_edges
+                .get(*u as usize)
+                .and_then(|es| es.get(*pos as usize))
+                .is_some_and(|e| edge_followed(s, e));
+            if followed
+                && let Some(slot) = s.dist.get_mut(*u as usize)
+                && dv + 1 < *slot
+            {
+                *slot = dv + 1;
+                queue.push_back(*u);
+            }
+        }
+    }
 }
 
 fn compute_dist(m: &Model, s: &Snapshot) -> Vec<u32> {
@@ -962,9 +1042,25 @@ impl Snapshot {
         if changed_items.is_empty() {
             return;
         }
-        let mut need = trouble_before
-            .iter()
-            .any(|(x, before)| trouble(m, self, *x) != *before);
+        // Items that entered trouble only shorten distances: a breadth-first pass from them
+        // suffices. An item leaving trouble (or a link that stops biting) can lengthen them:
+        // then the distances are recomputed.
+        let mut first_before: Vec<(Ix, bool)> = Vec::new();
+        for (x, b) in trouble_before {
+            if !first_before.iter().any(|(y, _)| *y == x) {
+                first_before.push((x, b));
+            }
+        }
+        let mut full = false;
+        let mut sources: Vec<(Ix, u32)> = Vec::new();
+        for (x, before) in first_before {
+            let now = trouble(m, self, x);
+            if now && !before {
+                sources.push((x, 0));
+            } else if before && !now {
+                full = true;
+            }
+        }
         if !m.conditional_links.is_empty() {
             // Only links with a condition can change whether they bite.
             let ops = &self.op;
@@ -986,12 +1082,22 @@ impl Snapshot {
             for (li, bites) in flips {
                 if let Some(slot) = self.link_bites.get_mut(li) {
                     *slot = bites;
-                    need = true;
+                }
+                match (bites, m.links.get(li)) {
+                    (true, Some(l)) => {
+                        let dt = self.dist.get(l.to as usize).copied().unwrap_or(NO_PATH);
+                        if dt != NO_PATH {
+                            sources.push((l.from, dt + 1));
+                        }
+                    }
+                    _ => full = true,
                 }
             }
         }
-        if need {
+        if full {
             self.dist = compute_dist(m, self);
+        } else if !sources.is_empty() {
+            shorten(m, self, sources);
         }
     }
 }

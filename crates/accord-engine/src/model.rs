@@ -144,6 +144,9 @@ pub(crate) struct Model {
     pub scc_pos: Vec<u32>,
     /// Whether a one-member component depends on itself.
     pub scc_loops: Vec<bool>,
+    /// Whether each component's conditions are monotone in its members' operative states
+    /// (then a worklist reaches the fixed points; otherwise rounds are used).
+    pub scc_monotone: Vec<bool>,
     /// Risk edges from each item, sorted by (target, kind, detail).
     pub risk_edges: Vec<Vec<Edge>>,
     /// Reverse risk edges: for each item, (source item, position in its edge list).
@@ -665,6 +668,29 @@ impl Model {
             .filter(|(_, l)| l.cond.is_some())
             .map(|(i, _)| i as u32)
             .collect();
+        let scc_monotone = sccs
+            .iter()
+            .enumerate()
+            .map(|(si, members)| {
+                let inside = |y: Ix| scc_of.get(y as usize).copied() == Some(si as u32);
+                members.iter().all(|x| {
+                    let own = conds
+                        .get(*x as usize)
+                        .and_then(Option::as_ref)
+                        .is_none_or(|c| cond::monotone(&c.cond, &inside));
+                    // `(not condition) or operative(to)`: the condition is read negated.
+                    let links_ok = cond_links.get(*x as usize).into_iter().flatten().all(|li| {
+                        links
+                            .get(*li as usize)
+                            .and_then(|l| l.cond.as_ref())
+                            .is_none_or(|c| {
+                                cond::monotone(&Cond::Not(Box::new(c.cond.clone())), &inside)
+                            })
+                    });
+                    own && links_ok
+                })
+            })
+            .collect();
         let pairs = b.pairs;
         let pair_index = b.pair_index;
         Model {
@@ -694,6 +720,7 @@ impl Model {
             scc_of,
             scc_pos,
             scc_loops,
+            scc_monotone,
             risk_edges,
             risk_redges,
             claims: Vec::new(),

@@ -525,7 +525,12 @@ fn compare(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        // 1000 in CI; more with ACCORD_DIFF_CASES=20000.
+        cases: std::env::var("ACCORD_DIFF_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn incremental_equals_scratch_equals_reference(seed in any::<u64>()) {

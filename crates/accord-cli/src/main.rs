@@ -4,6 +4,7 @@
 
 mod check;
 mod common;
+mod ingest_cmd;
 mod query;
 mod store_cmds;
 
@@ -51,6 +52,8 @@ enum Command {
     Def(store_cmds::DefArgs),
     /// Check a store's integrity and that the dataset in it is valid.
     Verify(store_cmds::VerifyArgs),
+    /// Read an article, web page or feed and propose claims (speaker, cue, item, status, date, offsets) for review.
+    Ingest(ingest_cmd::IngestArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,5 +72,6 @@ fn main() -> ExitCode {
         Command::Export(a) => store_cmds::export(a),
         Command::Def(a) => store_cmds::def(a),
         Command::Verify(a) => store_cmds::verify(a),
+        Command::Ingest(a) => ingest_cmd::run(a),
     }
 }

@@ -2483,7 +2483,7 @@ fn resolve_speaker(
                         .any(|f| f.as_slice() == &p.words[..p.words.len() - 1])
                     && m.party_kind(&p.id) != Some(PartyKind::Country)
                 {
-                    cands.retain(|x| x.0 != c);
+                    cands.retain(|x| x.0 != c && x.0 != p.id);
                     cands.push((p.id.clone(), 0.85, "country and head noun"));
                 }
             }

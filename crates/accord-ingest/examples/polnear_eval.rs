@@ -42,6 +42,10 @@ fn main() {
     let mut n = 0;
     let mut proposals = 0;
     let started = std::time::Instant::now();
+    // POLNEAR_DUMP=FILE writes every predicted span (article, role, start, end) for study.
+    let mut dump = std::env::var("POLNEAR_DUMP")
+        .ok()
+        .and_then(|p| std::fs::File::create(p).ok());
     for ann in anns {
         let Some(stem) = ann.file_stem().and_then(|s| s.to_str()) else {
             continue;
@@ -67,7 +71,16 @@ fn main() {
         };
         let ps = extract(&doc, &ds);
         proposals += ps.len();
-        let s = score(&text, &gold, &predicted(&ps));
+        let pred = predicted(&ps);
+        if let Some(f) = dump.as_mut() {
+            use std::io::Write;
+            for l in &pred {
+                for (a, b) in &l.ranges {
+                    let _ = writeln!(f, "{article}\t{}\t{a}\t{b}", l.role.name());
+                }
+            }
+        }
+        let s = score(&text, &gold, &pred);
         for k in 0..3 {
             totals[k].add(&s[k]);
         }

@@ -610,6 +610,7 @@ fn colon_attribution(d: &Doc, si: usize, out: &mut Vec<Raw>) {
             ProposalKind::Direct,
             0.75,
         ),
+        _ if si > 0 => return,
         _ => {
             let c = trim_range(d, d.toks[k].s..content_end(d, si));
             let q = quotes_in(d, &c);
@@ -760,7 +761,6 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
                     | "in"
                     | "by"
                     | "from"
-                    | "and"
                     | "or"
                     | "as"
                     | "than"
@@ -780,7 +780,11 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
                 return i + 1;
             }
         }
-        "agree" | "maintain" if d.low(i + 1) != "that" => return i + 1,
+        "agree" | "maintain" | "state"
+            if !matches!(d.low(i + 1), "that" | ":") && !d.is_quote_tok(i + 1) =>
+        {
+            return i + 1;
+        }
         "see" | "view" | "describe" | "characterize" | "characterise" => {
             let has_as = (i + 1..(i + 15).min(r.end)).any(|k| d.low(k) == "as");
             if !has_as || (vf.participle && matches!(vf.base, "see" | "view")) {
@@ -940,11 +944,14 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         }
     }
     // Participle after a comma with no subject of its own: "…, stating that …".
-    let subject = if vf.participle && prev_tok.is_some_and(|p| d.toks[p].is_punct(',')) {
-        None
-    } else {
-        subject_before(d, si, cs)
-    };
+    // "… and told them", "but said": the subject is the earlier clause's.
+    let coordinated = matches!(prev, "and" | "but");
+    let subject =
+        if (vf.participle && prev_tok.is_some_and(|p| d.toks[p].is_punct(','))) || coordinated {
+            None
+        } else {
+            subject_before(d, si, cs)
+        };
     let subject = subject.filter(|np| plausible_speaker(d, np));
     let subordinate = subject.as_ref().is_some_and(|np| {
         np.first > r.start
@@ -963,7 +970,7 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     });
     let who = match subject {
         Some(np) => Who::Np(np),
-        None if vf.participle => {
+        None if vf.participle || coordinated => {
             // The previous attribution in this sentence, or the sentence's leading name.
             if let Some(j) = out.iter().rposition(|x| x.sent == si) {
                 why.push("speaker: the subject of the main clause (participle cue)".into());
@@ -990,7 +997,7 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
             }
             d.is_quote_tok(p) && d.in_quote[p].is_some()
         }
-        && np_first.abs_diff(cs) <= 8;
+        && np_first.abs_diff(cs) <= 20;
     let (content, quotes, kind, why_c) = if closes_quote {
         let (c, mut q) = left_content(d, si, np_first);
         // Split quote: `"…," he said, "…"`

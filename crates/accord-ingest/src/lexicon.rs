@@ -85,6 +85,8 @@ const VERBS: &[(&str, Option<&str>, CueClass)] = &[
     ("fear", None, CueClass::Stance),
     ("want", None, CueClass::Stance),
     ("expect", None, CueClass::Stance),
+    ("show", None, CueClass::Stance),
+    ("find", Some("found"), CueClass::Stance),
     ("describe", None, CueClass::Describe),
     ("characterize", None, CueClass::Describe),
     ("characterise", None, CueClass::Describe),

@@ -974,12 +974,16 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
             | "declare"
     );
     let subject = subject.filter(|np| {
+        let head = d.low(np.last);
+        let plural_or_number =
+            !d.cap(np.last) && (head.ends_with('s') || head.chars().all(|c| c.is_ascii_digit()));
         plausible_speaker(d, np)
             || (strong
-                && matches!(d.low(np.first), "the" | "a" | "an" | "one" | "another")
-                && np.last > np.first
-                && !DEAL_NOUNS.contains(&d.low(np.last))
-                && !TALK_NOUNS.contains(&d.low(np.last)))
+                && (matches!(d.low(np.first), "the" | "a" | "an" | "one" | "another")
+                    && np.last > np.first
+                    || plural_or_number)
+                && !DEAL_NOUNS.contains(&head)
+                && !TALK_NOUNS.contains(&head))
     });
     let subordinate = subject.as_ref().is_some_and(|np| {
         np.first > r.start
@@ -996,9 +1000,16 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
                     | "whereas"
             )
     });
+    if stance
+        && let Some(np) = &subject
+        && np.first == np.last
+        && matches!(d.low(np.first), "i" | "we" | "you")
+    {
+        return i + 1;
+    }
     let who = match subject {
         Some(np) => Who::Np(np),
-        None if vf.participle || coordinated => {
+        None if vf.participle || coordinated || prev == "," => {
             // The previous attribution in this sentence, or the sentence's leading name.
             if let Some(j) = out.iter().rposition(|x| x.sent == si) {
                 why.push("speaker: the subject of the main clause (participle cue)".into());
@@ -1286,6 +1297,24 @@ fn subject_before(d: &Doc, si: usize, cs: usize) -> Option<NpRef> {
         return None;
     }
     let mut j = cs - 1;
+    // A parenthesis or a dash-delimited aside just before the cue: "Sen. John Cornyn
+    // (R-Texas) told", "Joyce — who is listed as … — told".
+    if d.toks[j].is_punct(')') {
+        let open = (r.start..j).rev().find(|k| d.toks[*k].is_punct('('))?;
+        if open == r.start {
+            return None;
+        }
+        return np_back(d, r.start, open - 1);
+    }
+    if matches!(d.low(j), "—" | "–") {
+        let open = (r.start..j)
+            .rev()
+            .find(|k| matches!(d.low(*k), "—" | "–"))?;
+        if open == r.start {
+            return None;
+        }
+        return np_back(d, r.start, open - 1);
+    }
     // "while declining to comment", "…, which highlighted"
     if matches!(d.low(j), "which" | "who") && j > r.start && d.toks[j - 1].is_punct(',') {
         let np = np_back(d, r.start, j.checked_sub(2)?)?;
@@ -1314,12 +1343,32 @@ fn subject_before(d: &Doc, si: usize, cs: usize) -> Option<NpRef> {
                 break;
             }
         }
-        let open = opened?;
+        let mut open = opened?;
         if open == r.start || open + 1 >= j {
             return None;
         }
         let seg = (open + 1, j - 1);
-        let np = np_back(d, r.start, open - 1)?;
+        // Several asides in a row: "Woodrow Benford, 58, who lives outside Minneapolis,".
+        let mut np = np_back(d, r.start, open - 1);
+        for _ in 0..3 {
+            if np.as_ref().is_some_and(|n| {
+                (n.first..=n.last).any(|x| d.cap(x)) || PRONOUNS_PERSON.contains(&d.low(n.first))
+            }) {
+                break;
+            }
+            let Some(prev_comma) = (r.start..open)
+                .rev()
+                .find(|k| d.toks[*k].is_punct(',') && d.in_quote[*k].is_none())
+            else {
+                break;
+            };
+            if prev_comma == r.start || open - prev_comma > 6 {
+                break;
+            }
+            open = prev_comma;
+            np = np_back(d, r.start, open - 1).or(np);
+        }
+        let np = np?;
         let seg_is_name =
             (seg.0..=seg.1).all(|x| d.cap(x) || d.toks[x].low == "-") && seg.1 - seg.0 < 4;
         if seg_is_name {

@@ -222,6 +222,118 @@ pub fn score(text: &str, gold: &[Labelled], pred: &[Labelled]) -> [Counts; 3] {
     out
 }
 
+/// A labelled attribution: its cue (with the cue's words) and, when labelled, its source
+/// and content.
+#[derive(Debug, Clone)]
+pub struct GoldAttribution {
+    pub cue_words: String,
+    pub cue: Labelled,
+    pub source: Option<Labelled>,
+    pub content: Option<Labelled>,
+}
+
+/// Reads the attributions (`E` lines tying `Cue`, `Source` and `Content` spans) of a brat file.
+pub fn parse_attributions(ann: &str) -> Vec<GoldAttribution> {
+    let mut spans: std::collections::HashMap<&str, (Labelled, &str)> =
+        std::collections::HashMap::new();
+    for line in ann.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() >= 3
+            && f[0].starts_with('T')
+            && let Some(l) = parse_ann(line).into_iter().next()
+        {
+            spans.insert(f[0], (l, f[2]));
+        }
+    }
+    let mut out = Vec::new();
+    for line in ann.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 2 || !f[0].starts_with('E') {
+            continue;
+        }
+        let mut cue = None;
+        let mut source = None;
+        let mut content = None;
+        for part in f[1].split_whitespace() {
+            let Some((k, id)) = part.split_once(':') else {
+                continue;
+            };
+            let Some((l, words)) = spans.get(id) else {
+                continue;
+            };
+            match k {
+                "Cue" => cue = Some((l.clone(), words.to_string())),
+                "Source" => source = Some(l.clone()),
+                "Content" => content = Some(l.clone()),
+                _ => {}
+            }
+        }
+        if let Some((cue, cue_words)) = cue {
+            out.push(GoldAttribution {
+                cue_words,
+                cue,
+                source,
+                content,
+            });
+        }
+    }
+    out
+}
+
+/// Whether a labelled cue is a plain speech cue ("said", "told", "according to", "wrote" …),
+/// the kind of attribution claims come from.
+pub fn is_speech_cue(words: &str) -> bool {
+    const CUES: &[&str] = &[
+        "said",
+        "says",
+        "say",
+        "saying",
+        "told",
+        "tells",
+        "telling",
+        "according to",
+        "added",
+        "adds",
+        "adding",
+        "wrote",
+        "writes",
+        "tweeted",
+        "stated",
+        "explained",
+        "noted",
+        "argued",
+        "insisted",
+        "warned",
+        "claimed",
+        "said in a statement",
+    ];
+    let w = words.to_lowercase();
+    let w = ["has ", "have ", "had ", "also ", "later "]
+        .iter()
+        .fold(w.as_str(), |acc, p| acc.strip_prefix(p).unwrap_or(acc))
+        .to_string();
+    CUES.contains(&w.as_str())
+}
+
+/// Recall (overlap) on the speech-cue attributions: (count, cue, source, content) hits.
+pub fn speech_recall(text: &str, gold: &[GoldAttribution], pred: &[Labelled]) -> [usize; 4] {
+    let chars: Vec<char> = text.chars().collect();
+    let hit = |l: &Labelled, role: Role| {
+        let g = chars_of(&chars, l);
+        pred.iter()
+            .filter(|p| p.role == role)
+            .any(|p| !chars_of(&chars, p).is_disjoint(&g))
+    };
+    let mut out = [0; 4];
+    for a in gold.iter().filter(|a| is_speech_cue(&a.cue_words)) {
+        out[0] += 1;
+        out[1] += usize::from(hit(&a.cue, Role::Cue));
+        out[2] += usize::from(a.source.as_ref().is_some_and(|s| hit(s, Role::Source)));
+        out[3] += usize::from(a.content.as_ref().is_some_and(|c| hit(c, Role::Content)));
+    }
+    out
+}
+
 /// A table of the three measures per role, for people.
 pub fn report(totals: &[Counts; 3]) -> String {
     let mut s =

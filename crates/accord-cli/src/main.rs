@@ -6,7 +6,10 @@ mod check;
 mod common;
 mod ingest_cmd;
 mod query;
+mod review_cmd;
+mod serve_cmd;
 mod store_cmds;
+mod user_cmd;
 
 use std::process::ExitCode;
 
@@ -52,6 +55,14 @@ enum Command {
     Def(store_cmds::DefArgs),
     /// Check a store's integrity and that the dataset in it is valid.
     Verify(store_cmds::VerifyArgs),
+    /// Serve the HTTP API and the dashboard over a store.
+    Serve(serve_cmd::ServeArgs),
+    /// Add, list or change the users of a store (roles: viewer, editor, admin).
+    User(user_cmd::UserArgs),
+    /// Make or revoke API tokens (stored hashed, shown once).
+    Token(user_cmd::TokenArgs),
+    /// The review queue of proposed claims: list, show, accept, edit, reject, add.
+    Review(review_cmd::ReviewArgs),
     /// Read an article, web page or feed and propose claims (speaker, cue, item, status, date, offsets) for review.
     Ingest(ingest_cmd::IngestArgs),
 }
@@ -72,6 +83,10 @@ fn main() -> ExitCode {
         Command::Export(a) => store_cmds::export(a),
         Command::Def(a) => store_cmds::def(a),
         Command::Verify(a) => store_cmds::verify(a),
+        Command::Serve(a) => serve_cmd::serve(a),
+        Command::User(a) => user_cmd::user(a),
+        Command::Token(a) => user_cmd::token(a),
+        Command::Review(a) => review_cmd::review(a),
         Command::Ingest(a) => ingest_cmd::run(a),
     }
 }

@@ -24,6 +24,7 @@ pub mod export;
 pub mod files;
 pub mod ops;
 pub mod pg;
+pub mod review;
 pub mod sqlite;
 pub mod wto;
 
@@ -36,6 +37,10 @@ use accord_model::{
 pub use ops::{
     EditOutcome, ImportOutcome, Problems, add_claims, edit_definition, import_dataset,
     import_files, load_dataset,
+};
+pub use review::{
+    Accepted, AddedProposal, ClaimDraft, NewProposal, ProposalRecord, ProposalStatus, Role,
+    TokenKind, TokenRecord, User,
 };
 
 /// The id under which the dataset settings (`accord.toml`) are kept as a definition. It is
@@ -253,6 +258,62 @@ pub trait Store {
     /// Checks the store: the database's own integrity check (SQLite) and that every stored
     /// row reads back. Returns the problems found; empty means healthy.
     fn check_integrity(&mut self) -> Result<Vec<String>>;
+
+    // --- Following the store (several servers over one database). ---
+
+    /// The definitions generation (one more for every write that changed definitions).
+    fn generation(&mut self) -> Result<i64>;
+    /// The claims appended with a `seq` greater than `seq`, in append order.
+    fn claims_after(&mut self, seq: i64) -> Result<Vec<ClaimRecord>>;
+
+    // --- Users, roles and tokens (schema version 2). ---
+
+    /// Adds a user; a name already taken is a [`StoreError::Conflict`].
+    fn add_user(&mut self, name: &str, role: Role, password_hash: Option<&str>) -> Result<User>;
+    fn user(&mut self, name: &str) -> Result<Option<User>>;
+    fn user_by_id(&mut self, id: i64) -> Result<Option<User>>;
+    fn users(&mut self) -> Result<Vec<User>>;
+    /// Changes a user's role and, when given, password hash; false when there is no such user.
+    fn update_user(
+        &mut self,
+        name: &str,
+        role: Option<Role>,
+        password_hash: Option<&str>,
+    ) -> Result<bool>;
+    /// Stores the hash of a new token for `user_id`.
+    fn add_token(
+        &mut self,
+        user_id: i64,
+        kind: TokenKind,
+        label: Option<&str>,
+        hash: &str,
+        expires_at: Option<&str>,
+    ) -> Result<TokenRecord>;
+    /// The token with this hash and its user (revoked and expired ones included: check
+    /// [`TokenRecord::usable_at`]).
+    fn token(&mut self, hash: &str) -> Result<Option<(TokenRecord, User)>>;
+    fn tokens(&mut self, user_id: i64) -> Result<Vec<TokenRecord>>;
+    /// Revokes a token by hash; false when there is none (or it was revoked already).
+    fn revoke_token(&mut self, hash: &str) -> Result<bool>;
+
+    // --- The review queue (schema version 2). ---
+
+    /// Adds proposals, skipping those whose dedup key is already stored (in one transaction).
+    fn add_proposals(&mut self, proposals: &[NewProposal]) -> Result<Vec<AddedProposal>>;
+    /// Proposals, oldest first; only those with `status` when given.
+    fn list_proposals(&mut self, status: Option<ProposalStatus>) -> Result<Vec<ProposalRecord>>;
+    fn get_proposal(&mut self, id: i64) -> Result<Option<ProposalRecord>>;
+    /// Accepts a proposal with the reviewer's edits: validates the claim it makes like
+    /// `accord claim add`, then in one transaction appends it (with its provenance in `note`)
+    /// and marks the proposal accepted. A proposal already reviewed is a conflict.
+    fn accept_proposal(
+        &mut self,
+        id: i64,
+        reviewer: &str,
+        edits: &ClaimDraft,
+    ) -> std::result::Result<Accepted, ops::OpError>;
+    /// Rejects a proposal with a reason. A proposal already reviewed is a conflict.
+    fn reject_proposal(&mut self, id: i64, reviewer: &str, reason: &str) -> Result<()>;
 }
 
 /// Whether `target` names a PostgreSQL database rather than a SQLite file.
@@ -263,6 +324,18 @@ pub fn is_postgres_url(target: &str) -> bool {
 /// Opens an existing store: a PostgreSQL URL or a SQLite file path. A file that is not an
 /// accord store is refused without being modified.
 pub fn open(target: &str) -> Result<Box<dyn Store>> {
+    if is_postgres_url(target) {
+        Ok(Box::new(pg::PgStore::open(target, false)?))
+    } else {
+        Ok(Box::new(sqlite::SqliteStore::open(
+            std::path::Path::new(target),
+            false,
+        )?))
+    }
+}
+
+/// Opens an existing store as a value that can move between threads (for the server).
+pub fn open_send(target: &str) -> Result<Box<dyn Store + Send>> {
     if is_postgres_url(target) {
         Ok(Box::new(pg::PgStore::open(target, false)?))
     } else {

@@ -329,6 +329,60 @@ impl ClaimWriter {
         out
     }
 
+    /// Validates `claims` against the store's definitions (and the claims they correct)
+    /// without writing; returns the definitions generation they were checked against, for a
+    /// write's `based_on`. `label` names the input in messages.
+    pub fn check(
+        &mut self,
+        store: &mut dyn Store,
+        claims: &[Claim],
+        label: &str,
+    ) -> Result<i64, OpError> {
+        if self.base.is_none() {
+            self.refresh(store)?;
+        }
+        let Some((generation, ds)) = &self.base else {
+            return Err(StoreError::Stale.into());
+        };
+        let generation = *generation;
+        let part = Self::relevant(ds, claims);
+        let mut vfiles = vec![meta_file(&part.meta)?];
+        vfiles.extend(definition_files(&part, "(store)/")?);
+        // The claims these corrections name, so the validator can check them.
+        let batch_ids: BTreeSet<&str> = claims.iter().map(|c| c.id.as_str()).collect();
+        let mut referenced = Vec::new();
+        let mut seen = BTreeSet::new();
+        for c in claims {
+            for t in [&c.retracts, &c.supersedes].into_iter().flatten() {
+                if batch_ids.contains(t.as_str()) || !seen.insert(t.clone()) {
+                    continue;
+                }
+                if let Some(r) = store.claim(t)? {
+                    referenced.push(r.claim);
+                }
+            }
+        }
+        vfiles.extend(claims_file("(store)/claims.jsonl", &referenced)?);
+        let path = if label.ends_with(".jsonl") {
+            label.to_string()
+        } else {
+            format!("{label}.jsonl")
+        };
+        vfiles.extend(claims_file(&path, claims)?);
+        let mut loaded = accord_dataset::load_files(vfiles);
+        // Only the new claims' problems count (the store's part was valid, and is partial).
+        loaded.diagnostics.retain(|d| d.file == path);
+        if loaded.has_errors() {
+            return Err(OpError::Invalid(problems(&loaded)));
+        }
+        Ok(generation)
+    }
+
+    /// Forgets the definitions it validated against (they changed).
+    pub fn forget(&mut self) {
+        self.base = None;
+    }
+
     /// Validates and appends `claims` in one transaction. `label` names the input in messages.
     pub fn add(
         &mut self,
@@ -337,43 +391,7 @@ impl ClaimWriter {
         label: &str,
     ) -> Result<Applied, OpError> {
         for _ in 0..STALE_RETRIES {
-            if self.base.is_none() {
-                self.refresh(store)?;
-            }
-            let Some((generation, ds)) = &self.base else {
-                continue;
-            };
-            let generation = *generation;
-            let part = Self::relevant(ds, claims);
-            let mut vfiles = vec![meta_file(&part.meta)?];
-            vfiles.extend(definition_files(&part, "(store)/")?);
-            // The claims these corrections name, so the validator can check them.
-            let batch_ids: BTreeSet<&str> = claims.iter().map(|c| c.id.as_str()).collect();
-            let mut referenced = Vec::new();
-            let mut seen = BTreeSet::new();
-            for c in claims {
-                for t in [&c.retracts, &c.supersedes].into_iter().flatten() {
-                    if batch_ids.contains(t.as_str()) || !seen.insert(t.clone()) {
-                        continue;
-                    }
-                    if let Some(r) = store.claim(t)? {
-                        referenced.push(r.claim);
-                    }
-                }
-            }
-            vfiles.extend(claims_file("(store)/claims.jsonl", &referenced)?);
-            let path = if label.ends_with(".jsonl") {
-                label.to_string()
-            } else {
-                format!("{label}.jsonl")
-            };
-            vfiles.extend(claims_file(&path, claims)?);
-            let mut loaded = accord_dataset::load_files(vfiles);
-            // Only the new claims' problems count (the store's part was valid, and is partial).
-            loaded.diagnostics.retain(|d| d.file == path);
-            if loaded.has_errors() {
-                return Err(OpError::Invalid(problems(&loaded)));
-            }
+            let generation = self.check(store, claims, label)?;
             let batch = Batch {
                 based_on: Some(generation),
                 defs: vec![],

@@ -10,8 +10,12 @@ use std::time::{Duration, Instant};
 use postgres::error::SqlState;
 use postgres::{Client, IsolationLevel, NoTls};
 
+use crate::ops::OpError;
+use crate::review::{self, already_reviewed};
 use crate::{
-    Applied, Backend, Batch, ClaimRecord, DefKind, DefRecord, Result, Snapshot, Store, StoreError,
+    Accepted, AddedProposal, Applied, Backend, Batch, ClaimDraft, ClaimRecord, DefKind, DefRecord,
+    NewProposal, ProposalRecord, ProposalStatus, Result, Role, Snapshot, Store, StoreError,
+    TokenKind, TokenRecord, User,
 };
 
 /// The schema, one migration per entry. **Only ever append.**
@@ -67,6 +71,43 @@ CREATE TRIGGER accord_claims_append_only BEFORE UPDATE OR DELETE ON accord_claim
     FOR EACH ROW EXECUTE FUNCTION accord_append_only();
 CREATE TRIGGER accord_history_append_only BEFORE UPDATE OR DELETE ON accord_definition_history
     FOR EACH ROW EXECUTE FUNCTION accord_append_only();
+"#,
+    // 2: users with roles, hashed tokens (API and sessions), the review queue.
+    r#"
+CREATE TABLE accord_users (
+    id            BIGSERIAL PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+    password_hash TEXT,
+    created_at    TEXT NOT NULL
+);
+
+CREATE TABLE accord_tokens (
+    id         BIGSERIAL PRIMARY KEY,
+    user_id    BIGINT NOT NULL REFERENCES accord_users (id),
+    kind       TEXT NOT NULL CHECK (kind IN ('api', 'session')),
+    label      TEXT,
+    hash       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT
+);
+CREATE INDEX accord_tokens_user ON accord_tokens (user_id);
+
+CREATE TABLE accord_proposals (
+    id          BIGSERIAL PRIMARY KEY,
+    dedup_key   TEXT NOT NULL UNIQUE,
+    status      TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'accepted', 'rejected')),
+    draft       TEXT NOT NULL,
+    provenance  TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    reviewer    TEXT,
+    reviewed_at TEXT,
+    reason      TEXT,
+    claim_id    TEXT,
+    edits       TEXT
+);
+CREATE INDEX accord_proposals_status ON accord_proposals (status, id);
 "#,
 ];
 
@@ -460,4 +501,381 @@ impl Store for PgStore {
     fn check_integrity(&mut self) -> Result<Vec<String>> {
         crate::ops::check_rows(self)
     }
+
+    fn generation(&mut self) -> Result<i64> {
+        Ok(meta_value(&mut self.client, "generation")
+            .map_err(db)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    fn claims_after(&mut self, seq: i64) -> Result<Vec<ClaimRecord>> {
+        self.client
+            .query(
+                "SELECT seq, body, recorded_at FROM accord_claims WHERE seq > $1 ORDER BY seq",
+                &[&seq],
+            )
+            .map_err(db)?
+            .iter()
+            .map(to_claim)
+            .collect()
+    }
+
+    fn add_user(&mut self, name: &str, role: Role, password_hash: Option<&str>) -> Result<User> {
+        review::check_user_name(name).map_err(StoreError::Conflict)?;
+        let now = crate::now();
+        let row = self
+            .client
+            .query_opt(
+                "INSERT INTO accord_users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (name) DO NOTHING RETURNING id",
+                &[&name, &role.as_str(), &password_hash, &now],
+            )
+            .map_err(db)?;
+        let Some(row) = row else {
+            return Err(StoreError::Conflict(format!(
+                "there is already a user `{name}`"
+            )));
+        };
+        Ok(User {
+            id: row.try_get(0).map_err(db)?,
+            name: name.to_string(),
+            role,
+            password_hash: password_hash.map(str::to_string),
+            created_at: now,
+        })
+    }
+
+    fn user(&mut self, name: &str) -> Result<Option<User>> {
+        self.client
+            .query_opt(&format!("{USER_COLS} WHERE name = $1"), &[&name])
+            .map_err(db)?
+            .as_ref()
+            .map(to_user)
+            .transpose()
+    }
+
+    fn user_by_id(&mut self, id: i64) -> Result<Option<User>> {
+        self.client
+            .query_opt(&format!("{USER_COLS} WHERE id = $1"), &[&id])
+            .map_err(db)?
+            .as_ref()
+            .map(to_user)
+            .transpose()
+    }
+
+    fn users(&mut self) -> Result<Vec<User>> {
+        self.client
+            .query(&format!("{USER_COLS} ORDER BY id"), &[])
+            .map_err(db)?
+            .iter()
+            .map(to_user)
+            .collect()
+    }
+
+    fn update_user(
+        &mut self,
+        name: &str,
+        role: Option<Role>,
+        password_hash: Option<&str>,
+    ) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "UPDATE accord_users SET role = coalesce($2, role), password_hash = coalesce($3, password_hash)
+                 WHERE name = $1",
+                &[&name, &role.map(Role::as_str), &password_hash],
+            )
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
+    fn add_token(
+        &mut self,
+        user_id: i64,
+        kind: TokenKind,
+        label: Option<&str>,
+        hash: &str,
+        expires_at: Option<&str>,
+    ) -> Result<TokenRecord> {
+        let now = crate::now();
+        let row = self
+            .client
+            .query_one(
+                "INSERT INTO accord_tokens (user_id, kind, label, hash, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[&user_id, &kind.as_str(), &label, &hash, &now, &expires_at],
+            )
+            .map_err(db)?;
+        Ok(TokenRecord {
+            id: row.try_get(0).map_err(db)?,
+            user_id,
+            kind,
+            label: label.map(str::to_string),
+            created_at: now,
+            expires_at: expires_at.map(str::to_string),
+            revoked: false,
+        })
+    }
+
+    fn token(&mut self, hash: &str) -> Result<Option<(TokenRecord, User)>> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT t.id, t.user_id, t.kind, t.label, t.created_at, t.expires_at, t.revoked_at IS NOT NULL,
+                        u.id, u.name, u.role, u.password_hash, u.created_at
+                 FROM accord_tokens t JOIN accord_users u ON u.id = t.user_id WHERE t.hash = $1",
+                &[&hash],
+            )
+            .map_err(db)?;
+        let Some(r) = row else { return Ok(None) };
+        let t = to_token(&r)?;
+        let role: String = r.try_get(9).map_err(db)?;
+        let name: String = r.try_get(8).map_err(db)?;
+        let u = User {
+            id: r.try_get(7).map_err(db)?,
+            role: Role::parse(&role).ok_or_else(|| {
+                StoreError::Data(format!("user `{name}` has unknown role `{role}`"))
+            })?,
+            name,
+            password_hash: r.try_get(10).map_err(db)?,
+            created_at: r.try_get(11).map_err(db)?,
+        };
+        Ok(Some((t, u)))
+    }
+
+    fn tokens(&mut self, user_id: i64) -> Result<Vec<TokenRecord>> {
+        self.client
+            .query(
+                &format!("{TOKEN_COLS} WHERE user_id = $1 ORDER BY id"),
+                &[&user_id],
+            )
+            .map_err(db)?
+            .iter()
+            .map(to_token)
+            .collect()
+    }
+
+    fn revoke_token(&mut self, hash: &str) -> Result<bool> {
+        let now = crate::now();
+        let n = self
+            .client
+            .execute(
+                "UPDATE accord_tokens SET revoked_at = $2 WHERE hash = $1 AND revoked_at IS NULL",
+                &[&hash, &now],
+            )
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
+    fn add_proposals(&mut self, proposals: &[NewProposal]) -> Result<Vec<AddedProposal>> {
+        let now = crate::now();
+        let mut rows = Vec::new();
+        for p in proposals {
+            rows.push((
+                p.dedup_key.clone(),
+                crate::canonical_json(&p.draft)?,
+                crate::canonical_json(&p.provenance)?,
+            ));
+        }
+        let client = &mut self.client;
+        retry(|| {
+            let mut tx = client.transaction()?;
+            let mut out = Vec::new();
+            for (key, draft, prov) in &rows {
+                let r = tx.query_opt(
+                    "INSERT INTO accord_proposals (dedup_key, draft, provenance, created_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+                    &[key, draft, prov, &now],
+                )?;
+                match r {
+                    Some(r) => out.push(AddedProposal {
+                        id: r.try_get(0)?,
+                        new: true,
+                    }),
+                    None => {
+                        let r = tx.query_one(
+                            "SELECT id FROM accord_proposals WHERE dedup_key = $1",
+                            &[key],
+                        )?;
+                        out.push(AddedProposal {
+                            id: r.try_get(0)?,
+                            new: false,
+                        });
+                    }
+                }
+            }
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+
+    fn list_proposals(&mut self, status: Option<ProposalStatus>) -> Result<Vec<ProposalRecord>> {
+        self.client
+            .query(
+                &format!("{PROPOSAL_COLS} WHERE $1::TEXT IS NULL OR status = $1::TEXT ORDER BY id"),
+                &[&status.map(|s| s.as_str())],
+            )
+            .map_err(db)?
+            .iter()
+            .map(to_proposal)
+            .collect()
+    }
+
+    fn get_proposal(&mut self, id: i64) -> Result<Option<ProposalRecord>> {
+        self.client
+            .query_opt(&format!("{PROPOSAL_COLS} WHERE id = $1"), &[&id])
+            .map_err(db)?
+            .as_ref()
+            .map(to_proposal)
+            .transpose()
+    }
+
+    fn accept_proposal(
+        &mut self,
+        id: i64,
+        reviewer: &str,
+        edits: &ClaimDraft,
+    ) -> std::result::Result<Accepted, OpError> {
+        for _ in 0..20 {
+            let (p, claim, based_on) = review::prepare_acceptance(self, id, reviewer, edits)?;
+            let rows = crate::ops::claim_rows(std::slice::from_ref(&claim))?;
+            let edits_json = crate::canonical_json(edits)?;
+            let client = &mut self.client;
+            let r = retry(|| {
+                let now = crate::now();
+                let mut tx = client.transaction()?;
+                let generation: i64 = tx
+                    .query_one(
+                        "SELECT value FROM accord_meta WHERE key = 'generation' FOR SHARE",
+                        &[],
+                    )?
+                    .get::<_, String>(0)
+                    .parse()
+                    .unwrap_or(0);
+                if generation != based_on {
+                    return Err(Attempt::Fail(StoreError::Stale));
+                }
+                let n = tx.execute(
+                    "UPDATE accord_proposals SET status = 'accepted', reviewer = $2, reviewed_at = $3,
+                         claim_id = $4, edits = $5
+                     WHERE id = $1 AND status = 'proposed'",
+                    &[&id, &reviewer, &now, &claim.id, &edits_json],
+                )?;
+                if n == 0 {
+                    return Err(Attempt::Fail(already_reviewed(&p)));
+                }
+                let mut seq = 0;
+                for c in &rows {
+                    let r = tx.query_opt(
+                        "INSERT INTO accord_claims (id, about, asserts, valid_start, valid_end, known, corrects, body, recorded_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                         ON CONFLICT (id) DO NOTHING RETURNING seq",
+                        &[
+                            &c.id,
+                            &c.about,
+                            &c.asserts,
+                            &c.valid_start,
+                            &c.valid_end,
+                            &c.known,
+                            &c.corrects,
+                            &c.body,
+                            &now,
+                        ],
+                    )?;
+                    match r {
+                        Some(r) => seq = r.try_get(0)?,
+                        None => {
+                            return Err(Attempt::Fail(StoreError::Conflict(format!(
+                                "a claim with id `{}` is already in the store; give the accepted claim another id",
+                                c.id
+                            ))));
+                        }
+                    }
+                }
+                tx.commit()?;
+                Ok(seq)
+            });
+            match r {
+                Ok(seq) => {
+                    return Ok(Accepted {
+                        proposal: id,
+                        claim_id: claim.id,
+                        seq,
+                    });
+                }
+                Err(StoreError::Stale) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(StoreError::Stale.into())
+    }
+
+    fn reject_proposal(&mut self, id: i64, reviewer: &str, reason: &str) -> Result<()> {
+        let Some(p) = self.get_proposal(id)? else {
+            return Err(StoreError::NotFound(format!("there is no proposal {id}")));
+        };
+        let now = crate::now();
+        let n = self
+            .client
+            .execute(
+                "UPDATE accord_proposals SET status = 'rejected', reviewer = $2, reviewed_at = $3, reason = $4
+                 WHERE id = $1 AND status = 'proposed'",
+                &[&id, &reviewer, &now, &reason],
+            )
+            .map_err(db)?;
+        if n == 0 {
+            let p = self.get_proposal(id)?.unwrap_or(p);
+            return Err(already_reviewed(&p));
+        }
+        Ok(())
+    }
+}
+
+const USER_COLS: &str = "SELECT id, name, role, password_hash, created_at FROM accord_users";
+const TOKEN_COLS: &str = "SELECT id, user_id, kind, label, created_at, expires_at, revoked_at IS NOT NULL FROM accord_tokens";
+const PROPOSAL_COLS: &str = "SELECT id, dedup_key, status, draft, provenance, created_at, reviewer, reviewed_at, reason, claim_id, edits FROM accord_proposals";
+
+fn to_user(r: &postgres::Row) -> Result<User> {
+    let name: String = r.try_get(1).map_err(db)?;
+    let role: String = r.try_get(2).map_err(db)?;
+    Ok(User {
+        id: r.try_get(0).map_err(db)?,
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Data(format!("user `{name}` has unknown role `{role}`")))?,
+        name,
+        password_hash: r.try_get(3).map_err(db)?,
+        created_at: r.try_get(4).map_err(db)?,
+    })
+}
+
+fn to_token(r: &postgres::Row) -> Result<TokenRecord> {
+    let id: i64 = r.try_get(0).map_err(db)?;
+    let kind: String = r.try_get(2).map_err(db)?;
+    Ok(TokenRecord {
+        id,
+        user_id: r.try_get(1).map_err(db)?,
+        kind: TokenKind::parse(&kind)
+            .ok_or_else(|| StoreError::Data(format!("token {id} has unknown kind `{kind}`")))?,
+        label: r.try_get(3).map_err(db)?,
+        created_at: r.try_get(4).map_err(db)?,
+        expires_at: r.try_get(5).map_err(db)?,
+        revoked: r.try_get(6).map_err(db)?,
+    })
+}
+
+fn to_proposal(r: &postgres::Row) -> Result<ProposalRecord> {
+    crate::sqlite::to_proposal((
+        r.try_get(0).map_err(db)?,
+        r.try_get(1).map_err(db)?,
+        r.try_get(2).map_err(db)?,
+        r.try_get(3).map_err(db)?,
+        r.try_get(4).map_err(db)?,
+        r.try_get(5).map_err(db)?,
+        r.try_get(6).map_err(db)?,
+        r.try_get(7).map_err(db)?,
+        r.try_get(8).map_err(db)?,
+        r.try_get(9).map_err(db)?,
+        r.try_get(10).map_err(db)?,
+    ))
 }

@@ -11,8 +11,12 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
+use crate::ops::OpError;
+use crate::review::{self, already_reviewed};
 use crate::{
-    Applied, Backend, Batch, ClaimRecord, DefKind, DefRecord, Result, Snapshot, Store, StoreError,
+    Accepted, AddedProposal, Applied, Backend, Batch, ClaimDraft, ClaimRecord, DefKind, DefRecord,
+    NewProposal, ProposalRecord, ProposalStatus, Result, Role, Snapshot, Store, StoreError,
+    TokenKind, TokenRecord, User,
 };
 
 /// `PRAGMA application_id` of an accord store: "ACRD".
@@ -76,6 +80,43 @@ CREATE TRIGGER history_no_update BEFORE UPDATE ON definition_history
 BEGIN SELECT RAISE(ABORT, 'definition history is never rewritten'); END;
 CREATE TRIGGER history_no_delete BEFORE DELETE ON definition_history
 BEGIN SELECT RAISE(ABORT, 'definition history is never rewritten'); END;
+"#,
+    // 2: users with roles, hashed tokens (API and sessions), the review queue.
+    r#"
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+    password_hash TEXT,
+    created_at    TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE tokens (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    kind       TEXT NOT NULL CHECK (kind IN ('api', 'session')),
+    label      TEXT,
+    hash       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT
+) STRICT;
+CREATE INDEX tokens_user ON tokens (user_id);
+
+CREATE TABLE proposals (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    dedup_key   TEXT NOT NULL UNIQUE,
+    status      TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'accepted', 'rejected')),
+    draft       TEXT NOT NULL,
+    provenance  TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    reviewer    TEXT,
+    reviewed_at TEXT,
+    reason      TEXT,
+    claim_id    TEXT,
+    edits       TEXT
+) STRICT;
+CREATE INDEX proposals_status ON proposals (status, id);
 "#,
 ];
 
@@ -639,4 +680,439 @@ impl Store for SqliteStore {
         problems.extend(crate::ops::check_rows(self)?);
         Ok(problems)
     }
+
+    fn generation(&mut self) -> Result<i64> {
+        retry(|| Ok(generation(&self.conn)?))
+    }
+
+    fn claims_after(&mut self, seq: i64) -> Result<Vec<ClaimRecord>> {
+        let rows = retry(|| {
+            let mut st = self.conn.prepare_cached(
+                "SELECT seq, body, recorded_at FROM claims WHERE seq > ?1 ORDER BY seq",
+            )?;
+            let rows = st.query_map([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })?;
+        rows.into_iter().map(to_claim).collect()
+    }
+
+    fn add_user(&mut self, name: &str, role: Role, password_hash: Option<&str>) -> Result<User> {
+        review::check_user_name(name).map_err(StoreError::Conflict)?;
+        let now = crate::now();
+        let conn = &mut self.conn;
+        let id = retry(|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let taken = tx
+                .prepare_cached("SELECT 1 FROM users WHERE name = ?1")?
+                .exists([name])?;
+            if taken {
+                return Err(Attempt::Fail(StoreError::Conflict(format!(
+                    "there is already a user `{name}`"
+                ))));
+            }
+            tx.execute(
+                "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![name, role.as_str(), password_hash, now],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.commit()?;
+            Ok(id)
+        })?;
+        Ok(User {
+            id,
+            name: name.to_string(),
+            role,
+            password_hash: password_hash.map(str::to_string),
+            created_at: now,
+        })
+    }
+
+    fn user(&mut self, name: &str) -> Result<Option<User>> {
+        let row = retry(|| {
+            Ok(self
+                .conn
+                .query_row(&format!("{USER_COLS} WHERE name = ?1"), [name], user_row)
+                .optional()?)
+        })?;
+        row.map(to_user).transpose()
+    }
+
+    fn user_by_id(&mut self, id: i64) -> Result<Option<User>> {
+        let row = retry(|| {
+            Ok(self
+                .conn
+                .query_row(&format!("{USER_COLS} WHERE id = ?1"), [id], user_row)
+                .optional()?)
+        })?;
+        row.map(to_user).transpose()
+    }
+
+    fn users(&mut self) -> Result<Vec<User>> {
+        let rows = retry(|| {
+            let mut st = self.conn.prepare(&format!("{USER_COLS} ORDER BY id"))?;
+            let rows = st.query_map([], user_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })?;
+        rows.into_iter().map(to_user).collect()
+    }
+
+    fn update_user(
+        &mut self,
+        name: &str,
+        role: Option<Role>,
+        password_hash: Option<&str>,
+    ) -> Result<bool> {
+        let conn = &mut self.conn;
+        retry(|| {
+            let n = conn.execute(
+                "UPDATE users SET role = coalesce(?2, role), password_hash = coalesce(?3, password_hash)
+                 WHERE name = ?1",
+                params![name, role.map(Role::as_str), password_hash],
+            )?;
+            Ok(n > 0)
+        })
+    }
+
+    fn add_token(
+        &mut self,
+        user_id: i64,
+        kind: TokenKind,
+        label: Option<&str>,
+        hash: &str,
+        expires_at: Option<&str>,
+    ) -> Result<TokenRecord> {
+        let now = crate::now();
+        let conn = &mut self.conn;
+        let id = retry(|| {
+            conn.execute(
+                "INSERT INTO tokens (user_id, kind, label, hash, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![user_id, kind.as_str(), label, hash, now, expires_at],
+            )?;
+            Ok(conn.last_insert_rowid())
+        })?;
+        Ok(TokenRecord {
+            id,
+            user_id,
+            kind,
+            label: label.map(str::to_string),
+            created_at: now,
+            expires_at: expires_at.map(str::to_string),
+            revoked: false,
+        })
+    }
+
+    fn token(&mut self, hash: &str) -> Result<Option<(TokenRecord, User)>> {
+        let row = retry(|| {
+            Ok(self
+                .conn
+                .prepare_cached(&format!("{TOKEN_COLS} WHERE hash = ?1"))?
+                .query_row([hash], token_row)
+                .optional()?)
+        })?;
+        let Some(row) = row else { return Ok(None) };
+        let t = to_token(row)?;
+        Ok(self.user_by_id(t.user_id)?.map(|u| (t, u)))
+    }
+
+    fn tokens(&mut self, user_id: i64) -> Result<Vec<TokenRecord>> {
+        let rows = retry(|| {
+            let mut st = self
+                .conn
+                .prepare(&format!("{TOKEN_COLS} WHERE user_id = ?1 ORDER BY id"))?;
+            let rows = st.query_map([user_id], token_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })?;
+        rows.into_iter().map(to_token).collect()
+    }
+
+    fn revoke_token(&mut self, hash: &str) -> Result<bool> {
+        let now = crate::now();
+        let conn = &mut self.conn;
+        retry(|| {
+            let n = conn.execute(
+                "UPDATE tokens SET revoked_at = ?2 WHERE hash = ?1 AND revoked_at IS NULL",
+                params![hash, now],
+            )?;
+            Ok(n > 0)
+        })
+    }
+
+    fn add_proposals(&mut self, proposals: &[NewProposal]) -> Result<Vec<AddedProposal>> {
+        let now = crate::now();
+        let mut rows = Vec::new();
+        for p in proposals {
+            rows.push((
+                p.dedup_key.clone(),
+                crate::canonical_json(&p.draft)?,
+                crate::canonical_json(&p.provenance)?,
+            ));
+        }
+        let conn = &mut self.conn;
+        retry(|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut out = Vec::new();
+            {
+                let mut find =
+                    tx.prepare_cached("SELECT id FROM proposals WHERE dedup_key = ?1")?;
+                let mut ins = tx.prepare_cached(
+                    "INSERT INTO proposals (dedup_key, draft, provenance, created_at) VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                for (key, draft, prov) in &rows {
+                    if let Some(id) = find.query_row([key], |r| r.get(0)).optional()? {
+                        out.push(AddedProposal { id, new: false });
+                        continue;
+                    }
+                    ins.execute(params![key, draft, prov, now])?;
+                    out.push(AddedProposal {
+                        id: tx.last_insert_rowid(),
+                        new: true,
+                    });
+                }
+            }
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+
+    fn list_proposals(&mut self, status: Option<ProposalStatus>) -> Result<Vec<ProposalRecord>> {
+        let rows = retry(|| {
+            let mut st = self.conn.prepare(&format!(
+                "{PROPOSAL_COLS} WHERE ?1 IS NULL OR status = ?1 ORDER BY id"
+            ))?;
+            let rows = st.query_map([status.map(|s| s.as_str())], proposal_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })?;
+        rows.into_iter().map(to_proposal).collect()
+    }
+
+    fn get_proposal(&mut self, id: i64) -> Result<Option<ProposalRecord>> {
+        let row = retry(|| {
+            Ok(self
+                .conn
+                .query_row(
+                    &format!("{PROPOSAL_COLS} WHERE id = ?1"),
+                    [id],
+                    proposal_row,
+                )
+                .optional()?)
+        })?;
+        row.map(to_proposal).transpose()
+    }
+
+    fn accept_proposal(
+        &mut self,
+        id: i64,
+        reviewer: &str,
+        edits: &ClaimDraft,
+    ) -> std::result::Result<Accepted, OpError> {
+        for _ in 0..20 {
+            let (p, claim, based_on) = review::prepare_acceptance(self, id, reviewer, edits)?;
+            let rows = crate::ops::claim_rows(std::slice::from_ref(&claim))?;
+            let edits_json = crate::canonical_json(edits)?;
+            let conn = &mut self.conn;
+            let r = retry(|| {
+                let now = crate::now();
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                if generation(&tx)? != based_on {
+                    return Err(Attempt::Fail(StoreError::Stale));
+                }
+                let n = tx.execute(
+                    "UPDATE proposals SET status = 'accepted', reviewer = ?2, reviewed_at = ?3,
+                         claim_id = ?4, edits = ?5
+                     WHERE id = ?1 AND status = 'proposed'",
+                    params![id, reviewer, now, claim.id, edits_json],
+                )?;
+                if n == 0 {
+                    return Err(Attempt::Fail(already_reviewed(&p)));
+                }
+                if tx
+                    .prepare_cached("SELECT 1 FROM claims WHERE id = ?1")?
+                    .exists([&claim.id])?
+                {
+                    return Err(Attempt::Fail(StoreError::Conflict(format!(
+                        "a claim with id `{}` is already in the store; give the accepted claim another id",
+                        claim.id
+                    ))));
+                }
+                let mut seq = 0;
+                for c in &rows {
+                    tx.execute(
+                        "INSERT INTO claims (id, about, asserts, valid_start, valid_end, known, corrects, body, recorded_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        params![
+                            c.id,
+                            c.about,
+                            c.asserts,
+                            c.valid_start,
+                            c.valid_end,
+                            c.known,
+                            c.corrects,
+                            c.body,
+                            now
+                        ],
+                    )?;
+                    seq = tx.last_insert_rowid();
+                }
+                tx.commit()?;
+                Ok(seq)
+            });
+            match r {
+                Ok(seq) => {
+                    return Ok(Accepted {
+                        proposal: id,
+                        claim_id: claim.id,
+                        seq,
+                    });
+                }
+                Err(StoreError::Stale) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(StoreError::Stale.into())
+    }
+
+    fn reject_proposal(&mut self, id: i64, reviewer: &str, reason: &str) -> Result<()> {
+        let Some(p) = self.get_proposal(id)? else {
+            return Err(StoreError::NotFound(format!("there is no proposal {id}")));
+        };
+        let now = crate::now();
+        let conn = &mut self.conn;
+        let n = retry(|| {
+            Ok(conn.execute(
+                "UPDATE proposals SET status = 'rejected', reviewer = ?2, reviewed_at = ?3, reason = ?4
+                 WHERE id = ?1 AND status = 'proposed'",
+                params![id, reviewer, now, reason],
+            )?)
+        })?;
+        if n == 0 {
+            let p = self.get_proposal(id)?.unwrap_or(p);
+            return Err(already_reviewed(&p));
+        }
+        Ok(())
+    }
+}
+
+const USER_COLS: &str = "SELECT id, name, role, password_hash, created_at FROM users";
+const TOKEN_COLS: &str =
+    "SELECT id, user_id, kind, label, created_at, expires_at, revoked_at IS NOT NULL FROM tokens";
+const PROPOSAL_COLS: &str = "SELECT id, dedup_key, status, draft, provenance, created_at, reviewer, reviewed_at, reason, claim_id, edits FROM proposals";
+
+type UserRow = (i64, String, String, Option<String>, String);
+
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn to_user((id, name, role, password_hash, created_at): UserRow) -> Result<User> {
+    Ok(User {
+        id,
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Data(format!("user `{name}` has unknown role `{role}`")))?,
+        name,
+        password_hash,
+        created_at,
+    })
+}
+
+type TokenRow = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    bool,
+);
+
+fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+fn to_token(
+    (id, user_id, kind, label, created_at, expires_at, revoked): TokenRow,
+) -> Result<TokenRecord> {
+    Ok(TokenRecord {
+        id,
+        user_id,
+        kind: TokenKind::parse(&kind)
+            .ok_or_else(|| StoreError::Data(format!("token {id} has unknown kind `{kind}`")))?,
+        label,
+        created_at,
+        expires_at,
+        revoked,
+    })
+}
+
+pub(crate) type ProposalRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn proposal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProposalRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+    ))
+}
+
+pub(crate) fn to_proposal(
+    (
+        id,
+        dedup_key,
+        status,
+        draft,
+        provenance,
+        created_at,
+        reviewer,
+        reviewed_at,
+        reason,
+        claim_id,
+        edits,
+    ): ProposalRow,
+) -> Result<ProposalRecord> {
+    let bad = |what: &str, e: String| StoreError::Data(format!("proposal {id}: {what}: {e}"));
+    Ok(ProposalRecord {
+        id,
+        dedup_key,
+        status: ProposalStatus::parse(&status).ok_or_else(|| bad("status", status.clone()))?,
+        draft: serde_json::from_str(&draft).map_err(|e| bad("draft", e.to_string()))?,
+        provenance: serde_json::from_str(&provenance)
+            .map_err(|e| bad("provenance", e.to_string()))?,
+        created_at,
+        reviewer,
+        reviewed_at,
+        reason,
+        claim_id,
+        edits: edits
+            .map(|e| serde_json::from_str(&e))
+            .transpose()
+            .map_err(|e| bad("edits", e.to_string()))?,
+    })
 }

@@ -900,13 +900,26 @@ pub(crate) fn why(m: &Model, s: &Snapshot, x: Ix) -> Why {
                 "",
             ));
         }
-        let mut end = status_node(
-            m,
-            s,
-            m.item_ix(&r.item).unwrap_or(x),
-            format!("{}: {}", r.item, r.trouble),
-        );
-        end.value = r.trouble.clone();
+        let end_ix = m.item_ix(&r.item).unwrap_or(x);
+        let mut end = Node::new(format!("{}: {}", r.item, r.trouble), r.trouble.clone());
+        for reason in reasons(m, s, end_ix) {
+            end.children.push(Node::new(reason, ""));
+        }
+        let status_trouble = match s.rep.get(end_ix as usize).map(|r| r.val) {
+            Some(RepVal::Status(st)) => st.is_negative(),
+            Some(RepVal::Contested(_)) => true,
+            _ => false,
+        };
+        if status_trouble {
+            // The evidence of the negative status or of the contest (not the context).
+            let sn = status_node(m, s, end_ix, String::new());
+            end.claims = sn.claims;
+            end.children.extend(
+                sn.children
+                    .into_iter()
+                    .filter(|c| c.text.starts_with("side:")),
+            );
+        }
         risk.children.push(end);
     }
     root.children.push(risk);

@@ -229,17 +229,25 @@ fn run(path: &Path) -> Vec<String> {
             .summary(&item)
             .unwrap_or_else(|| panic!("{name}: no item `{item}`"));
         fails.extend(check_state(&name, &s, e, &mut engine, d, k));
-        let mut inc = Engine::new(&empty);
-        inc.derive_all(d, k);
-        for c in &claims {
-            inc.add_claim(c.clone()).unwrap();
-        }
         let fresh = engine.derive_fresh(d, k).view().summaries();
-        assert_eq!(
-            inc.derive_all(d, k).summaries(),
-            fresh,
-            "{name}: incremental != scratch at {d}/{k}"
-        );
+        // Claims are added one at a time in file order; a correction must name a claim
+        // already added, so a file whose corrections point forward (a loop) skips this.
+        let forward = claims.iter().enumerate().any(|(i, c)| {
+            c.corrects()
+                .is_some_and(|t| !claims[..i].iter().any(|x| &x.id == t))
+        });
+        if !forward {
+            let mut inc = Engine::new(&empty);
+            inc.derive_all(d, k);
+            for c in &claims {
+                inc.add_claim(c.clone()).unwrap();
+            }
+            assert_eq!(
+                inc.derive_all(d, k).summaries(),
+                fresh,
+                "{name}: incremental != scratch at {d}/{k}"
+            );
+        }
         assert_eq!(
             engine.derive_all(d, k).summaries(),
             fresh,

@@ -1466,6 +1466,10 @@ fn np_back(d: &Doc, sent_start: usize, end: usize) -> Option<NpRef> {
         }
         k -= 1;
     }
+    // A transcript's question marker ("Q   Would you …") is not part of a name.
+    if first == sent_start && first < end && d.low(first) == "q" && d.cap(first) {
+        first += 1;
+    }
     // Trim leading prepositions and connectives.
     while first < end
         && (NP_INNER.contains(&d.low(first))

@@ -347,7 +347,7 @@ pub fn svg(ds: &Dataset, summaries: &[Summary], ctx: Ctx, focus: Option<&str>) -
             esc(&node.kind.to_string()),
             x + 10,
             y + 28,
-            esc(&short(&node.name, 30)),
+            esc(&short(&node.name, 27)),
         );
     }
     s.push_str("</svg>");

@@ -556,8 +556,9 @@ fn timeline_svg(t: &accord_engine::Timeline, ctx: Ctx) -> String {
     let ax = x(ctx.as_of);
     let _ = write!(
         s,
-        "<line x1=\"{ax:.1}\" y1=\"8\" x2=\"{ax:.1}\" y2=\"44\" class=\"now\"/><text x=\"{ax:.1}\" y=\"58\" class=\"now-label\">as of {}</text>\
+        "<line x1=\"{ax:.1}\" y1=\"8\" x2=\"{ax:.1}\" y2=\"44\" class=\"now\"/><text x=\"{ax:.1}\" y=\"58\" class=\"now-label{}\">as of {}</text>\
 <text x=\"{pad}\" y=\"58\" class=\"end-label\">{first}</text></svg>",
+        if ax < w / 2.0 { " start" } else { "" },
         ctx.as_of
     );
     s
@@ -1512,14 +1513,16 @@ fn signin_page(next: &str, message: Option<&str>, status: StatusCode) -> Respons
         .unwrap_or_default();
     let main = format!(
         "<div class=\"signin\"><h1>Sign in to accord</h1>{msg}\
-<form method=\"post\" action=\"/signin\"><input type=\"hidden\" name=\"next\" value=\"{}\">\
+<form method=\"post\" action=\"/signin\"><input type=\"hidden\" name=\"next\" value=\"{next}\">\
 <label for=\"token\">API token</label><input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"off\" placeholder=\"acc_…\" autofocus>\
+<button type=\"submit\" id=\"signin-token\">Sign in with the token</button></form>\
 <p class=\"or\">or</p>\
+<form method=\"post\" action=\"/signin\"><input type=\"hidden\" name=\"next\" value=\"{next}\">\
 <label for=\"name\">User name</label><input id=\"name\" name=\"name\" autocomplete=\"username\">\
 <label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\">\
-<button type=\"submit\">Sign in</button></form>\
+<button type=\"submit\">Sign in with the password</button></form>\
 <p class=\"help\">A token comes from <code>accord token create NAME</code>; the first start of <code>accord serve</code> prints one for the user <code>admin</code>.</p></div>",
-        attr(next)
+        next = attr(next)
     );
     html_response(status, page(&f, &main))
 }

@@ -578,7 +578,7 @@ async fn security_headers_on_every_response_and_cross_site_writes_refused() {
             "{uri}"
         );
         assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
-        assert_eq!(r.headers.get("referrer-policy").unwrap(), "no-referrer");
+        assert_eq!(r.headers.get("referrer-policy").unwrap(), "same-origin");
     }
     let body = || json_body(json!({"reason": "no"}));
     for h in [

@@ -76,7 +76,7 @@ pub fn serve(a: ServeArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(format!("could not start the server's runtime: {e}")),
     };
-    let r = rt.block_on(accord_server::serve(config, |addr, app| {
+    let r = rt.block_on(accord_server::serve(config, |addr, app, message| {
         let url = format!("http://{addr}");
         let dataset = app
             .live
@@ -87,7 +87,7 @@ pub fn serve(a: ServeArgs) -> ExitCode {
             "accord serve: listening on {url} (store `{}`, dataset `{dataset}`)",
             accord_store::redact(&app.config.db)
         );
-        match accord_server::first_start_message(app, &url) {
+        match message {
             Ok(m) => println!("{m}"),
             Err(e) => eprintln!("warning: could not check the users: {e}"),
         }

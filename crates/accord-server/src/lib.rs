@@ -110,6 +110,13 @@ impl App {
         r
     }
 
+    /// Closes the pooled store connections (on a blocking thread: see [`serve`]).
+    pub fn close(&self) {
+        if let Ok(mut p) = self.pool.lock() {
+            p.clear();
+        }
+    }
+
     /// Brings the derived state up to date with the store.
     pub fn sync(&self) -> Result<(), StoreError> {
         let _one_at_a_time = self.sync_lock.lock();
@@ -314,9 +321,15 @@ pub fn first_start_message(app: &App, url: &str) -> Result<String, String> {
     }
 }
 
-/// Runs the server until Ctrl-C. `ready` is called with the address bound (port 0 picks one)
-/// and the sign-in message.
-pub async fn serve(config: Config, ready: impl FnOnce(SocketAddr, &App)) -> Result<(), String> {
+/// Runs the server until Ctrl-C. `ready` is called with the address bound (port 0 picks one),
+/// the app, and the sign-in message (see [`first_start_message`]).
+///
+/// The store is only ever used from blocking threads (the `postgres` crate runs its own
+/// runtime), so the sign-in message is made, and the connections are closed, on one.
+pub async fn serve(
+    config: Config,
+    ready: impl FnOnce(SocketAddr, &App, Result<String, String>),
+) -> Result<(), String> {
     let app = tokio::task::spawn_blocking(move || App::open(config))
         .await
         .map_err(|e| e.to_string())?
@@ -326,10 +339,14 @@ pub async fn serve(config: Config, ready: impl FnOnce(SocketAddr, &App)) -> Resu
         .await
         .map_err(|e| format!("could not listen on {}: {e}", app.config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    ready(addr, &app);
+    let url = format!("http://{addr}");
+    let message = blocking(&app, move |app| first_start_message(app, &url))
+        .await
+        .map_err(|e| e.message)?;
+    ready(addr, &app, message);
     // Follow the store: other processes' writes show within a second.
     let follower = app.clone();
-    tokio::spawn(async move {
+    let follow = tokio::spawn(async move {
         let mut tick = tokio::time::interval(follower.config.poll);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -338,10 +355,13 @@ pub async fn serve(config: Config, ready: impl FnOnce(SocketAddr, &App)) -> Resu
             let _ = tokio::task::spawn_blocking(move || f.sync()).await;
         }
     });
-    axum::serve(listener, router(app))
+    let served = axum::serve(listener, router(app.clone()))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string());
+    follow.abort();
+    let _ = blocking(&app, |app| app.close()).await;
+    served
 }

@@ -192,7 +192,7 @@ async fn guard(State(app): State<Shared>, req: Request, next: Next) -> Response 
         match tokio::time::timeout(app.config.timeout, next.run(req)).await {
             Ok(r) => r,
             Err(_) => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
+                StatusCode::REQUEST_TIMEOUT,
                 "timeout",
                 "the request took too long",
             )

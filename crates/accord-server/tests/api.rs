@@ -848,3 +848,31 @@ async fn pages_escape_what_comes_from_sources() {
     .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn a_request_that_takes_too_long_gets_408() {
+    struct Never;
+    impl futures_core::Stream for Never {
+        type Item = Result<Vec<u8>, std::io::Error>;
+        fn poll_next(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Pending
+        }
+    }
+    let f = fixture();
+    let mut config = Config::new("127.0.0.1:0".parse().unwrap(), f.db.clone());
+    config.timeout = std::time::Duration::from_millis(300);
+    let app = router(Arc::new(App::open(config).unwrap()));
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/claims")
+        .header("host", "127.0.0.1:7878")
+        .header("authorization", format!("Bearer {}", f.editor))
+        .header("content-type", "application/json")
+        .body(Body::from_stream(Never))
+        .unwrap();
+    let r = app.oneshot(req).await.unwrap();
+    assert_eq!(r.status(), StatusCode::REQUEST_TIMEOUT);
+}

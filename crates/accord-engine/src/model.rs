@@ -332,9 +332,55 @@ impl cond::Resolve for Builder<'_> {
     }
 }
 
+/// Rewrites status words that are synonyms (`on_hold`, `paused`) to the canonical status they
+/// stand for, so that `status(x) in [stalled, on_hold]` matches a suspended item. Only bare
+/// names in comparison or list position and quantifier predicates are touched; item ids, the
+/// implicit subjects `status`/`progress`/`met`, canonical names and words that mean different
+/// statuses for different kinds of item are left as written.
+fn canonical_status_words(e: &mut accord_lang::Expr, b: &Builder<'_>, vocab: &Vocabulary) {
+    use accord_lang::ExprKind as E;
+    match &mut e.kind {
+        E::Name(n) => {
+            let keep = matches!(n.as_str(), "status" | "progress" | "met")
+                || n.parse::<Status>().is_ok()
+                || b.index.contains_key(n.as_str());
+            if !keep {
+                let options = vocab.word_statuses(n);
+                if let [only] = options.as_slice() {
+                    *n = only.name().to_string();
+                }
+            }
+        }
+        E::Not(inner) => canonical_status_words(inner, b, vocab),
+        E::And(v) | E::Or(v) => v
+            .iter_mut()
+            .for_each(|x| canonical_status_words(x, b, vocab)),
+        E::Compare { lhs, rhs, .. } => {
+            canonical_status_words(lhs, b, vocab);
+            canonical_status_words(rhs, b, vocab);
+        }
+        E::In { lhs, list, .. } => {
+            canonical_status_words(lhs, b, vocab);
+            list.node
+                .iter_mut()
+                .for_each(|x| canonical_status_words(x, b, vocab));
+        }
+        E::Call { func, args } => {
+            if matches!(func.name.as_str(), "all" | "any" | "none")
+                && let Some(pred) = args.iter_mut().filter(|a| a.name.is_none()).nth(1)
+            {
+                canonical_status_words(&mut pred.value, b, vocab);
+            }
+        }
+        E::Bool(_) | E::Level(_) | E::Date(_) => {}
+    }
+}
+
 fn compile_text(text: &str, b: &mut Builder<'_>) -> CondDef {
     match accord_lang::parse(text) {
-        Ok(expr) => {
+        Ok(mut expr) => {
+            let vocab = b.ds.vocabulary();
+            canonical_status_words(&mut expr, b, &vocab);
             let cond = cond::compile(&expr, b);
             CondDef {
                 text: text.to_string(),

@@ -429,8 +429,42 @@ impl<'a> Ref<'a> {
         ds.commitment(id).and_then(|(_, c)| c.condition.clone())
     }
 
+    /// Spells status synonyms (`on_hold`) as the one canonical status they stand for, word by
+    /// word, leaving item ids, keywords and ambiguous words alone.
+    fn canonical_words(&self, text: &str) -> String {
+        let vocab = self.i.ds.vocabulary();
+        let mut out = String::new();
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            let w = std::mem::take(word);
+            let keep = w.is_empty()
+                || matches!(w.as_str(), "status" | "progress" | "met")
+                || w.parse::<accord_model::Status>().is_ok()
+                || self.kind(&w).is_some();
+            let options = if keep {
+                vec![]
+            } else {
+                vocab.word_statuses(&w)
+            };
+            match options.as_slice() {
+                [only] => out.push_str(only.name()),
+                _ => out.push_str(&w),
+            }
+        };
+        for ch in text.chars() {
+            if ch.is_ascii_alphanumeric() || ch == '_' || ch == '.' || ch == '-' {
+                word.push(ch);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(ch);
+            }
+        }
+        flush(&mut word, &mut out);
+        out
+    }
+
     fn eval(&self, text: &str, ops: &BTreeMap<String, Truth>) -> Truth {
-        match accord_lang::parse(text) {
+        match accord_lang::parse(&self.canonical_words(text)) {
             Ok(e) => accord_lang::evaluate(&e, &RefEnv { r: self, ops }).value,
             Err(_) => Truth::Unknown,
         }

@@ -89,6 +89,14 @@ fn finish(r: Result<Result<Response, PageError>, ApiError>) -> Response {
     }
 }
 
+/// A path with its query string, to come back to after signing in.
+fn back(path: &str, query: Option<&str>) -> String {
+    match query {
+        Some(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_string(),
+    }
+}
+
 /// The signed-in user, or a redirect to the sign-in page.
 fn signed_in(app: &App, headers: &HeaderMap, path: &str) -> Result<Principal, PageError> {
     app.principal(headers)
@@ -223,7 +231,7 @@ pub async fn overview(
 ) -> Response {
     finish(
         blocking(&app, move |app| {
-            let who = signed_in(app, &headers, "/")?;
+            let who = signed_in(app, &headers, &back("/", q.as_deref()))?;
             let p = Params::parse(q.as_deref(), &OVERVIEW_KEYS)?;
             let w = When::from_params(&p)?;
             let only = p.one("kind")?.map(parse_kind).transpose()?;
@@ -637,7 +645,7 @@ pub async fn item(
     finish(
         blocking(&app, move |app| {
             let path = format!("/item/{}", enc(&id));
-            let who = signed_in(app, &headers, &path)?;
+            let who = signed_in(app, &headers, &back(&path, q.as_deref()))?;
             let p = Params::parse(q.as_deref(), &crate::api::WHEN_KEYS)?;
             let w = When::from_params(&p)?;
             let ctx = ctx_of(w);
@@ -847,7 +855,7 @@ pub async fn graph(
 ) -> Response {
     finish(
         blocking(&app, move |app| {
-            let who = signed_in(app, &headers, "/graph")?;
+            let who = signed_in(app, &headers, &back("/graph", q.as_deref()))?;
             let p = Params::parse(q.as_deref(), &["as_of", "known_at", "rev", "focus"])?;
             let w = When::from_params(&p)?;
             let focus = p.one("focus")?.map(str::to_string);
@@ -922,7 +930,7 @@ pub async fn whatif(
 ) -> Response {
     finish(
         blocking(&app, move |app| {
-            let who = signed_in(app, &headers, "/whatif")?;
+            let who = signed_in(app, &headers, &back("/whatif", q.as_deref()))?;
             let p = Params::parse(
                 q.as_deref(),
                 &["as_of", "known_at", "rev", "claims", "claim", "about"],
@@ -1149,7 +1157,7 @@ pub async fn review(
 ) -> Response {
     finish(
         blocking(&app, move |app| {
-            let who = signed_in(app, &headers, "/review")?;
+            let who = signed_in(app, &headers, &back("/review", q.as_deref()))?;
             let p = Params::parse(
                 q.as_deref(),
                 &["as_of", "known_at", "rev", "done", "item", "before", "proposal"],
@@ -1382,7 +1390,7 @@ pub async fn search(
 ) -> Response {
     finish(
         blocking(&app, move |app| {
-            let who = signed_in(app, &headers, "/search")?;
+            let who = signed_in(app, &headers, &back("/search", q.as_deref()))?;
             let p = Params::parse(q.as_deref(), &["as_of", "known_at", "rev", "q"])?;
             let w = When::from_params(&p)?;
             let ctx = ctx_of(w);

@@ -536,7 +536,7 @@ fn timeline_svg(t: &accord_engine::Timeline, ctx: Ctx) -> String {
         .unwrap_or(ctx.as_of)
         .max(ctx.as_of);
     let span = (last - first).get_days().max(1) as f64;
-    let (w, h, pad) = (760.0, 64.0, 24.0);
+    let (w, h, pad) = (460.0, 64.0, 16.0);
     let x = |d: jiff::civil::Date| pad + ((d - first).get_days() as f64 / span) * (w - 2.0 * pad);
     let mut s = format!(
         "<svg class=\"strip\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"Timeline from {first} to {last}\" preserveAspectRatio=\"xMinYMid meet\"><line x1=\"{pad}\" y1=\"26\" x2=\"{}\" y2=\"26\" class=\"axis\"/>",

@@ -876,3 +876,82 @@ async fn a_request_that_takes_too_long_gets_408() {
     let r = app.oneshot(req).await.unwrap();
     assert_eq!(r.status(), StatusCode::REQUEST_TIMEOUT);
 }
+
+#[tokio::test]
+async fn signing_in_with_a_password() {
+    let f = fixture();
+    {
+        let mut s = accord_store::open(&f.db).unwrap();
+        let hash = accord_server::auth::hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        s.add_user("pat", Role::Viewer, Some(&hash)).unwrap();
+    }
+    let form = |body: &str| {
+        Some((
+            "application/x-www-form-urlencoded",
+            body.as_bytes().to_vec(),
+        ))
+    };
+    let ok = call(
+        &f.app,
+        Method::POST,
+        "/signin",
+        None,
+        form("name=pat&password=correct+horse+battery&next=%2Fgraph"),
+        &[],
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(ok.headers.get("location").unwrap(), "/graph");
+    let pair = ok
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let me = call(
+        &f.app,
+        Method::GET,
+        "/api/me",
+        None,
+        None,
+        &[("cookie", &pair)],
+    )
+    .await;
+    assert_eq!(me.json()["role"], "viewer");
+    // A viewer's session cannot write.
+    let w = call(
+        &f.app,
+        Method::POST,
+        "/api/review/1/reject",
+        None,
+        json_body(json!({"reason": "x"})),
+        &[("cookie", &pair)],
+    )
+    .await;
+    assert_eq!(w.status, StatusCode::FORBIDDEN);
+    for bad in [
+        "name=pat&password=wrong+horse+battery",
+        "name=nobody&password=correct+horse+battery",
+        "name=pat",
+    ] {
+        let r = call(&f.app, Method::POST, "/signin", None, form(bad), &[]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{bad}");
+        assert!(r.headers.get("set-cookie").is_none());
+    }
+    // `next` never leads off the site.
+    let r = call(
+        &f.app,
+        Method::POST,
+        "/signin",
+        None,
+        form("name=pat&password=correct+horse+battery&next=%2F%2Fevil.example"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.headers.get("location").unwrap(), "/");
+}

@@ -164,6 +164,8 @@ test("accept a proposed claim in the review queue and see the affected status ch
   const card = page.locator("article.proposal").first();
   // The quote from the source is text, not markup.
   assert.match(await card.innerText(), /<b>in principle<\/b>/);
+  // Before accepting, the page says what it would change.
+  assert.match(await page.locator(".preview").first().innerText(), /epd_pharma would be\s+agreed/i);
   await shot("05-review");
   await card.locator("button.accept").first().click();
   await page.waitForURL(/done=accepted/);

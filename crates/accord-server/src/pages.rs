@@ -1077,7 +1077,7 @@ fn provenance_html(v: &serde_json::Value) -> String {
     s
 }
 
-fn proposal_html(p: &ProposalRecord, ctx: Ctx, may_edit: bool) -> String {
+fn proposal_html(p: &ProposalRecord, ctx: Ctx, may_edit: bool, preview: &str) -> String {
     let d = &p.draft;
     let mut s = format!(
         "<article class=\"proposal\" id=\"p{id}\" aria-labelledby=\"p{id}-h\"><h3 id=\"p{id}-h\">Proposal {id}{}</h3>",
@@ -1087,6 +1087,7 @@ fn proposal_html(p: &ProposalRecord, ctx: Ctx, may_edit: bool) -> String {
             .unwrap_or_default(),
         id = p.id
     );
+    s.push_str(preview);
     if let Some(q) = &d.quote {
         let _ = write!(s, "<blockquote>{}</blockquote>", esc(q));
     }
@@ -1215,8 +1216,22 @@ pub async fn review(
             if open.is_empty() {
                 m.push_str("<p class=\"muted\">Nothing to review.</p>");
             }
+            let previews = preview(app, &open, w);
             for pr in &open {
-                m.push_str(&proposal_html(pr, ctx, may_edit));
+                let mut pv = String::new();
+                if let Some((item, before, after)) = previews.iter().find(|x| x.0 == pr.id).map(|x| (&x.1, &x.2, &x.3)) {
+                    let _ = write!(
+                        pv,
+                        "<p class=\"preview\">If accepted, <a href=\"{}\">{}</a> would be {} {} (now {} {}).</p>",
+                        ctx.item(item),
+                        esc(item),
+                        reported_badge(&after.reported),
+                        op_badge(after.operative),
+                        reported_badge(&before.reported),
+                        op_badge(before.operative)
+                    );
+                }
+                m.push_str(&proposal_html(pr, ctx, may_edit, &pv));
             }
             m.push_str("</section>");
             let done: Vec<&ProposalRecord> = all
@@ -1228,7 +1243,7 @@ pub async fn review(
             if !done.is_empty() {
                 m.push_str("<section aria-labelledby=\"h-done\"><h2 id=\"h-done\">Reviewed</h2>");
                 for pr in done {
-                    m.push_str(&proposal_html(pr, ctx, false));
+                    m.push_str(&proposal_html(pr, ctx, false, ""));
                 }
                 m.push_str("</section>");
             }
@@ -1236,6 +1251,37 @@ pub async fn review(
         })
         .await,
     )
+}
+
+/// What accepting each proposal would do to its item at the page's dates: the claim is added
+/// to the engine and taken out again (an undo, which the engine applies incrementally).
+fn preview(app: &App, open: &[&ProposalRecord], w: When) -> Vec<(i64, String, Summary, Summary)> {
+    let Ok(mut live) = app.live.lock() else {
+        return Vec::new();
+    };
+    let e = live.engine_at(None);
+    let mut out = Vec::new();
+    for p in open.iter().take(50) {
+        let Ok(mut claim) = p.draft.to_claim("") else {
+            continue;
+        };
+        claim.id = format!("__preview_{}", p.id);
+        let item = claim.about.clone();
+        let Some(before) = e.derive_all(w.as_of, w.known_at).summary(&item) else {
+            continue;
+        };
+        if e.add_claim(claim.clone()).is_err() {
+            continue;
+        }
+        let after = e.derive_all(w.as_of, w.known_at).summary(&item);
+        let _ = e.remove_claim(&claim.id);
+        if let Some(after) = after
+            && after != before
+        {
+            out.push((p.id, item, before, after));
+        }
+    }
+    out
 }
 
 /// Decodes an `application/x-www-form-urlencoded` body.

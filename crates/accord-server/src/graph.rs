@@ -92,6 +92,38 @@ pub fn build(ds: &Dataset) -> (Vec<GNode>, Vec<GEdge>) {
     (nodes, edges)
 }
 
+/// Past this many items, the graph leaves out those with no edge (a list of hundreds of
+/// unlinked agreements says nothing as a graph); the focused item always stays.
+pub const MAX_PLAIN: usize = 150;
+
+fn trim(nodes: Vec<GNode>, edges: Vec<GEdge>, focus: Option<&str>) -> (Vec<GNode>, Vec<GEdge>) {
+    if nodes.len() <= MAX_PLAIN {
+        return (nodes, edges);
+    }
+    let keep: Vec<bool> = (0..nodes.len())
+        .map(|v| {
+            focus == Some(nodes[v].id.as_str()) || edges.iter().any(|e| e.from == v || e.to == v)
+        })
+        .collect();
+    let mut new_ix = vec![usize::MAX; nodes.len()];
+    let mut kept = Vec::new();
+    for (v, node) in nodes.into_iter().enumerate() {
+        if keep[v] {
+            new_ix[v] = kept.len();
+            kept.push(node);
+        }
+    }
+    let edges = edges
+        .into_iter()
+        .map(|e| GEdge {
+            from: new_ix[e.from],
+            to: new_ix[e.to],
+            label: e.label,
+        })
+        .collect();
+    (kept, edges)
+}
+
 /// Strongly connected components (Tarjan, iterative): the component of each node.
 fn sccs(n: usize, out: &[Vec<usize>]) -> Vec<usize> {
     let mut index = vec![usize::MAX; n];
@@ -201,6 +233,7 @@ fn short(name: &str, max: usize) -> String {
 /// The SVG of the graph, each node coloured by its state and linked to its page.
 pub fn svg(ds: &Dataset, summaries: &[Summary], ctx: Ctx, focus: Option<&str>) -> String {
     let (nodes, edges) = build(ds);
+    let (nodes, edges) = trim(nodes, edges, focus);
     let n = nodes.len();
     let layer = layers(n, &edges);
     let ncols = layer.iter().copied().max().map_or(0, |m| m + 1);

@@ -11,7 +11,9 @@
 //!   every edit moves the previous version to a history table, and an edit names the version
 //!   it was made against, so a stale edit is refused instead of overwriting someone's work;
 //! - **claims**, append-only (the database refuses updates and deletes): a correction is a new
-//!   claim that `retracts` or `supersedes` an earlier one.
+//!   claim that `retracts` or `supersedes` an earlier one;
+//! - the **review queue** of proposed claims, and the **articles** and **feed entries** they
+//!   were extracted from ([`articles`]), so that ingesting again adds nothing twice.
 //!
 //! Every write is validated first with `accord-dataset`'s validator on the store's content
 //! plus the new content, and is all or nothing: one transaction, or no change at all. A write
@@ -20,6 +22,7 @@
 //! **Architecture Invariant:** the store never rewrites a claim; schema migrations are only
 //! ever appended ([`sqlite::MIGRATIONS`], [`pg::MIGRATIONS`]).
 
+pub mod articles;
 pub mod export;
 pub mod files;
 pub mod ops;
@@ -34,6 +37,9 @@ use accord_model::{
     Claim, Dataset, DatasetMeta, Instrument, Link, Package, Party, Pledge, Source, Track,
 };
 
+pub use articles::{
+    ArticleOutcome, ArticleRecord, FeedEntryRecord, Ingest, Ingested, NewArticle, NewFeedEntry,
+};
 pub use ops::{
     EditOutcome, ImportOutcome, Problems, add_claims, edit_definition, import_dataset,
     import_files, load_dataset,
@@ -314,6 +320,18 @@ pub trait Store {
     ) -> std::result::Result<Accepted, ops::OpError>;
     /// Rejects a proposal with a reason. A proposal already reviewed is a conflict.
     fn reject_proposal(&mut self, id: i64, reviewer: &str, reason: &str) -> Result<()>;
+
+    // --- Ingested articles and feed entries (schema version 3). ---
+
+    /// Writes one ingestion run in **one transaction**: new articles are stored, known ones
+    /// gain the addresses they did not have, feed entries are recorded (known ones left as
+    /// they are), and proposals are added to the review queue (those whose dedup key is
+    /// stored are skipped). Nothing is written when any part fails.
+    fn ingest(&mut self, run: &Ingest) -> Result<Ingested>;
+    /// The stored article with this content key.
+    fn article(&mut self, content_key: &str) -> Result<Option<ArticleRecord>>;
+    /// The entries recorded for a feed, in the order they were first seen.
+    fn feed_entries(&mut self, feed_url: &str) -> Result<Vec<FeedEntryRecord>>;
 }
 
 /// Whether `target` names a PostgreSQL database rather than a SQLite file.

@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 use postgres::error::SqlState;
 use postgres::{Client, IsolationLevel, NoTls};
 
+use crate::articles::{
+    self, ArticleOutcome, ArticleRecord, FeedEntryRecord, Ingest, Ingested, NewArticle,
+};
 use crate::ops::OpError;
 use crate::review::{self, already_reviewed};
 use crate::{
@@ -108,6 +111,31 @@ CREATE TABLE accord_proposals (
     edits       TEXT
 );
 CREATE INDEX accord_proposals_status ON accord_proposals (status, id);
+"#,
+    // 3: ingested articles (keyed by the hash of their normalised text) and feed entries.
+    r#"
+CREATE TABLE accord_articles (
+    content_key    TEXT PRIMARY KEY,
+    text           TEXT NOT NULL,
+    title          TEXT,
+    author         TEXT,
+    publisher      TEXT,
+    published      TEXT,
+    url            TEXT,
+    other_urls     TEXT NOT NULL DEFAULT '[]',
+    first_ingested TEXT NOT NULL
+);
+CREATE INDEX accord_articles_url ON accord_articles (url);
+
+CREATE TABLE accord_feed_entries (
+    seq         BIGSERIAL NOT NULL UNIQUE,
+    feed_url    TEXT NOT NULL,
+    entry_key   TEXT NOT NULL,
+    content_key TEXT NOT NULL REFERENCES accord_articles (content_key),
+    first_seen  TEXT NOT NULL,
+    PRIMARY KEY (feed_url, entry_key)
+);
+CREATE INDEX accord_feed_entries_article ON accord_feed_entries (content_key);
 "#,
 ];
 
@@ -670,41 +698,11 @@ impl Store for PgStore {
 
     fn add_proposals(&mut self, proposals: &[NewProposal]) -> Result<Vec<AddedProposal>> {
         let now = crate::now();
-        let mut rows = Vec::new();
-        for p in proposals {
-            rows.push((
-                p.dedup_key.clone(),
-                crate::canonical_json(&p.draft)?,
-                crate::canonical_json(&p.provenance)?,
-            ));
-        }
+        let rows = proposal_rows(proposals)?;
         let client = &mut self.client;
         retry(|| {
             let mut tx = client.transaction()?;
-            let mut out = Vec::new();
-            for (key, draft, prov) in &rows {
-                let r = tx.query_opt(
-                    "INSERT INTO accord_proposals (dedup_key, draft, provenance, created_at) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
-                    &[key, draft, prov, &now],
-                )?;
-                match r {
-                    Some(r) => out.push(AddedProposal {
-                        id: r.try_get(0)?,
-                        new: true,
-                    }),
-                    None => {
-                        let r = tx.query_one(
-                            "SELECT id FROM accord_proposals WHERE dedup_key = $1",
-                            &[key],
-                        )?;
-                        out.push(AddedProposal {
-                            id: r.try_get(0)?,
-                            new: false,
-                        });
-                    }
-                }
-            }
+            let out = insert_proposals(&mut tx, &rows, &now)?;
             tx.commit()?;
             Ok(out)
         })
@@ -830,6 +828,176 @@ impl Store for PgStore {
         }
         Ok(())
     }
+
+    fn ingest(&mut self, run: &Ingest) -> Result<Ingested> {
+        let rows = proposal_rows(&run.proposals)?;
+        let client = &mut self.client;
+        retry(|| {
+            let now = crate::now();
+            let mut tx = client.transaction()?;
+            let mut out = Ingested::default();
+            for a in &run.articles {
+                out.articles.push(upsert_article(&mut tx, a, &now)?);
+            }
+            for e in &run.feed_entries {
+                let n = tx.execute(
+                    "INSERT INTO accord_feed_entries (feed_url, entry_key, content_key, first_seen)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (feed_url, entry_key) DO NOTHING",
+                    &[&e.feed_url, &e.entry_key, &e.content_key, &now],
+                )?;
+                out.feed_entries.push(n > 0);
+            }
+            out.proposals = insert_proposals(&mut tx, &rows, &now)?;
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+
+    fn article(&mut self, content_key: &str) -> Result<Option<ArticleRecord>> {
+        self.client
+            .query_opt(
+                "SELECT content_key, text, title, author, publisher, published, url, other_urls, first_ingested
+                 FROM accord_articles WHERE content_key = $1",
+                &[&content_key],
+            )
+            .map_err(db)?
+            .as_ref()
+            .map(to_article)
+            .transpose()
+    }
+
+    fn feed_entries(&mut self, feed_url: &str) -> Result<Vec<FeedEntryRecord>> {
+        self.client
+            .query(
+                "SELECT feed_url, entry_key, content_key, first_seen FROM accord_feed_entries
+                 WHERE feed_url = $1 ORDER BY seq",
+                &[&feed_url],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| {
+                Ok(FeedEntryRecord {
+                    feed_url: r.try_get(0).map_err(db)?,
+                    entry_key: r.try_get(1).map_err(db)?,
+                    content_key: r.try_get(2).map_err(db)?,
+                    first_seen: r.try_get(3).map_err(db)?,
+                })
+            })
+            .collect()
+    }
+}
+
+type ProposalInsert = (String, String, String);
+
+fn proposal_rows(proposals: &[NewProposal]) -> Result<Vec<ProposalInsert>> {
+    proposals
+        .iter()
+        .map(|p| {
+            Ok((
+                p.dedup_key.clone(),
+                crate::canonical_json(&p.draft)?,
+                crate::canonical_json(&p.provenance)?,
+            ))
+        })
+        .collect()
+}
+
+/// Adds proposals inside a transaction, skipping dedup keys already stored.
+fn insert_proposals(
+    tx: &mut postgres::Transaction<'_>,
+    rows: &[ProposalInsert],
+    now: &str,
+) -> std::result::Result<Vec<AddedProposal>, Attempt> {
+    let mut out = Vec::new();
+    for (key, draft, prov) in rows {
+        let r = tx.query_opt(
+            "INSERT INTO accord_proposals (dedup_key, draft, provenance, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+            &[key, draft, prov, &now],
+        )?;
+        match r {
+            Some(r) => out.push(AddedProposal {
+                id: r.try_get(0)?,
+                new: true,
+            }),
+            None => {
+                let r = tx.query_one(
+                    "SELECT id FROM accord_proposals WHERE dedup_key = $1",
+                    &[key],
+                )?;
+                out.push(AddedProposal {
+                    id: r.try_get(0)?,
+                    new: false,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Stores an article, or adds the addresses a stored one did not have (the row locked).
+fn upsert_article(
+    tx: &mut postgres::Transaction<'_>,
+    a: &NewArticle,
+    now: &str,
+) -> std::result::Result<ArticleOutcome, Attempt> {
+    let (url, others, added) = articles::merge_urls(None, &[], &a.urls);
+    let inserted = tx.query_opt(
+        "INSERT INTO accord_articles (content_key, text, title, author, publisher, published, url, other_urls, first_ingested)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (content_key) DO NOTHING RETURNING content_key",
+        &[
+            &a.content_key,
+            &a.text,
+            &a.title,
+            &a.author,
+            &a.publisher,
+            &a.published.map(|d| d.to_string()),
+            &url,
+            &articles::urls_to_json(&others)?,
+            &now,
+        ],
+    )?;
+    if inserted.is_some() {
+        return Ok(ArticleOutcome {
+            content_key: a.content_key.clone(),
+            new: true,
+            urls_added: added,
+        });
+    }
+    let r = tx.query_one(
+        "SELECT url, other_urls FROM accord_articles WHERE content_key = $1 FOR UPDATE",
+        &[&a.content_key],
+    )?;
+    let url: Option<String> = r.try_get(0)?;
+    let others: String = r.try_get(1)?;
+    let others = articles::urls_from_json(&a.content_key, &others)?;
+    let (url, others, added) = articles::merge_urls(url.as_deref(), &others, &a.urls);
+    if !added.is_empty() {
+        tx.execute(
+            "UPDATE accord_articles SET url = $2, other_urls = $3 WHERE content_key = $1",
+            &[&a.content_key, &url, &articles::urls_to_json(&others)?],
+        )?;
+    }
+    Ok(ArticleOutcome {
+        content_key: a.content_key.clone(),
+        new: false,
+        urls_added: added,
+    })
+}
+
+fn to_article(r: &postgres::Row) -> Result<ArticleRecord> {
+    crate::sqlite::to_article((
+        r.try_get(0).map_err(db)?,
+        r.try_get(1).map_err(db)?,
+        r.try_get(2).map_err(db)?,
+        r.try_get(3).map_err(db)?,
+        r.try_get(4).map_err(db)?,
+        r.try_get(5).map_err(db)?,
+        r.try_get(6).map_err(db)?,
+        r.try_get(7).map_err(db)?,
+        r.try_get(8).map_err(db)?,
+    ))
 }
 
 const USER_COLS: &str = "SELECT id, name, role, password_hash, created_at FROM accord_users";

@@ -347,7 +347,10 @@ pub(crate) fn prepare_acceptance(
     let mut claim = merged
         .to_claim(&default_claim_id(id))
         .map_err(OpError::Input)?;
-    let provenance = format!("accepted from review proposal {id} by {reviewer}");
+    let provenance = match article_note(&p.provenance) {
+        Some(a) => format!("accepted from review proposal {id} by {reviewer}; {a}"),
+        None => format!("accepted from review proposal {id} by {reviewer}"),
+    };
     claim.note = Some(match claim.note.take() {
         Some(n) if !n.is_empty() => format!("{n} ({provenance})"),
         _ => provenance,
@@ -358,6 +361,34 @@ pub(crate) fn prepare_acceptance(
         &format!("proposal {id}"),
     )?;
     Ok((p, claim, generation))
+}
+
+/// For a proposal from `accord ingest`: where in which article it was found ("from the
+/// article “Title” <https://…> (content key 4fbdf0ce1a2b…), quote at characters 254–323").
+pub fn article_note(provenance: &serde_json::Value) -> Option<String> {
+    let a = provenance.get("article")?;
+    let key = a.get("content_key")?.as_str()?;
+    let mut s = String::from("from the article");
+    if let Some(t) = a.get("title").and_then(|t| t.as_str()) {
+        s.push_str(&format!(" “{t}”"));
+    }
+    if let Some(u) = a.get("url").and_then(|u| u.as_str()) {
+        s.push_str(&format!(" <{u}>"));
+    }
+    s.push_str(&format!(
+        " (content key {}…)",
+        key.chars().take(12).collect::<String>()
+    ));
+    let span = |name: &str| {
+        let v = provenance.get(name)?;
+        Some((v.get("start")?.as_u64()?, v.get("end")?.as_u64()?))
+    };
+    if let Some((b, e)) = span("quote") {
+        s.push_str(&format!(", quote at characters {b}–{e}"));
+    } else if let Some((b, e)) = span("content") {
+        s.push_str(&format!(", content at characters {b}–{e}"));
+    }
+    Some(s)
 }
 
 pub(crate) fn already_reviewed(p: &ProposalRecord) -> StoreError {

@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
+use crate::articles::{
+    self, ArticleOutcome, ArticleRecord, FeedEntryRecord, Ingest, Ingested, NewArticle,
+};
 use crate::ops::OpError;
 use crate::review::{self, already_reviewed};
 use crate::{
@@ -117,6 +120,30 @@ CREATE TABLE proposals (
     edits       TEXT
 ) STRICT;
 CREATE INDEX proposals_status ON proposals (status, id);
+"#,
+    // 3: ingested articles (keyed by the hash of their normalised text) and feed entries.
+    r#"
+CREATE TABLE articles (
+    content_key    TEXT PRIMARY KEY,
+    text           TEXT NOT NULL,
+    title          TEXT,
+    author         TEXT,
+    publisher      TEXT,
+    published      TEXT,
+    url            TEXT,
+    other_urls     TEXT NOT NULL DEFAULT '[]',
+    first_ingested TEXT NOT NULL
+) STRICT;
+CREATE INDEX articles_url ON articles (url);
+
+CREATE TABLE feed_entries (
+    feed_url    TEXT NOT NULL,
+    entry_key   TEXT NOT NULL,
+    content_key TEXT NOT NULL REFERENCES articles (content_key),
+    first_seen  TEXT NOT NULL,
+    PRIMARY KEY (feed_url, entry_key)
+) STRICT;
+CREATE INDEX feed_entries_article ON feed_entries (content_key);
 "#,
 ];
 
@@ -840,36 +867,11 @@ impl Store for SqliteStore {
 
     fn add_proposals(&mut self, proposals: &[NewProposal]) -> Result<Vec<AddedProposal>> {
         let now = crate::now();
-        let mut rows = Vec::new();
-        for p in proposals {
-            rows.push((
-                p.dedup_key.clone(),
-                crate::canonical_json(&p.draft)?,
-                crate::canonical_json(&p.provenance)?,
-            ));
-        }
+        let rows = proposal_rows(proposals)?;
         let conn = &mut self.conn;
         retry(|| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let mut out = Vec::new();
-            {
-                let mut find =
-                    tx.prepare_cached("SELECT id FROM proposals WHERE dedup_key = ?1")?;
-                let mut ins = tx.prepare_cached(
-                    "INSERT INTO proposals (dedup_key, draft, provenance, created_at) VALUES (?1, ?2, ?3, ?4)",
-                )?;
-                for (key, draft, prov) in &rows {
-                    if let Some(id) = find.query_row([key], |r| r.get(0)).optional()? {
-                        out.push(AddedProposal { id, new: false });
-                        continue;
-                    }
-                    ins.execute(params![key, draft, prov, now])?;
-                    out.push(AddedProposal {
-                        id: tx.last_insert_rowid(),
-                        new: true,
-                    });
-                }
-            }
+            let out = insert_proposals(&tx, &rows, &now)?;
             tx.commit()?;
             Ok(out)
         })
@@ -991,6 +993,200 @@ impl Store for SqliteStore {
         }
         Ok(())
     }
+
+    fn ingest(&mut self, run: &Ingest) -> Result<Ingested> {
+        let rows = proposal_rows(&run.proposals)?;
+        let conn = &mut self.conn;
+        retry(|| {
+            let now = crate::now();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut out = Ingested::default();
+            for a in &run.articles {
+                out.articles.push(upsert_article(&tx, a, &now)?);
+            }
+            {
+                let mut ins = tx.prepare_cached(
+                    "INSERT INTO feed_entries (feed_url, entry_key, content_key, first_seen)
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (feed_url, entry_key) DO NOTHING",
+                )?;
+                for e in &run.feed_entries {
+                    let n = ins.execute(params![e.feed_url, e.entry_key, e.content_key, now])?;
+                    out.feed_entries.push(n > 0);
+                }
+            }
+            out.proposals = insert_proposals(&tx, &rows, &now)?;
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+
+    fn article(&mut self, content_key: &str) -> Result<Option<ArticleRecord>> {
+        let row = retry(|| {
+            Ok(self
+                .conn
+                .query_row(
+                    &format!("{ARTICLE_COLS} WHERE content_key = ?1"),
+                    [content_key],
+                    article_row,
+                )
+                .optional()?)
+        })?;
+        row.map(to_article).transpose()
+    }
+
+    fn feed_entries(&mut self, feed_url: &str) -> Result<Vec<FeedEntryRecord>> {
+        retry(|| {
+            let mut st = self.conn.prepare_cached(
+                "SELECT feed_url, entry_key, content_key, first_seen FROM feed_entries
+                 WHERE feed_url = ?1 ORDER BY first_seen, rowid",
+            )?;
+            let rows = st.query_map([feed_url], |r| {
+                Ok(FeedEntryRecord {
+                    feed_url: r.get(0)?,
+                    entry_key: r.get(1)?,
+                    content_key: r.get(2)?,
+                    first_seen: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+}
+
+type ProposalInsert = (String, String, String);
+
+fn proposal_rows(proposals: &[NewProposal]) -> Result<Vec<ProposalInsert>> {
+    proposals
+        .iter()
+        .map(|p| {
+            Ok((
+                p.dedup_key.clone(),
+                crate::canonical_json(&p.draft)?,
+                crate::canonical_json(&p.provenance)?,
+            ))
+        })
+        .collect()
+}
+
+/// Adds proposals inside a transaction, skipping dedup keys already stored.
+fn insert_proposals(
+    tx: &rusqlite::Transaction<'_>,
+    rows: &[ProposalInsert],
+    now: &str,
+) -> std::result::Result<Vec<AddedProposal>, Attempt> {
+    let mut out = Vec::new();
+    let mut find = tx.prepare_cached("SELECT id FROM proposals WHERE dedup_key = ?1")?;
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO proposals (dedup_key, draft, provenance, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (key, draft, prov) in rows {
+        if let Some(id) = find.query_row([key], |r| r.get(0)).optional()? {
+            out.push(AddedProposal { id, new: false });
+            continue;
+        }
+        ins.execute(params![key, draft, prov, now])?;
+        out.push(AddedProposal {
+            id: tx.last_insert_rowid(),
+            new: true,
+        });
+    }
+    Ok(out)
+}
+
+/// Stores an article, or adds the addresses a stored one did not have.
+fn upsert_article(
+    tx: &rusqlite::Transaction<'_>,
+    a: &NewArticle,
+    now: &str,
+) -> std::result::Result<ArticleOutcome, Attempt> {
+    let cur: Option<(Option<String>, String)> = tx
+        .prepare_cached("SELECT url, other_urls FROM articles WHERE content_key = ?1")?
+        .query_row([&a.content_key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match cur {
+        None => {
+            let (url, others, added) = articles::merge_urls(None, &[], &a.urls);
+            tx.execute(
+                "INSERT INTO articles (content_key, text, title, author, publisher, published, url, other_urls, first_ingested)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    a.content_key,
+                    a.text,
+                    a.title,
+                    a.author,
+                    a.publisher,
+                    a.published.map(|d| d.to_string()),
+                    url,
+                    articles::urls_to_json(&others)?,
+                    now
+                ],
+            )?;
+            Ok(ArticleOutcome {
+                content_key: a.content_key.clone(),
+                new: true,
+                urls_added: added,
+            })
+        }
+        Some((url, others)) => {
+            let others = articles::urls_from_json(&a.content_key, &others)?;
+            let (url, others, added) = articles::merge_urls(url.as_deref(), &others, &a.urls);
+            if !added.is_empty() {
+                tx.execute(
+                    "UPDATE articles SET url = ?2, other_urls = ?3 WHERE content_key = ?1",
+                    params![a.content_key, url, articles::urls_to_json(&others)?],
+                )?;
+            }
+            Ok(ArticleOutcome {
+                content_key: a.content_key.clone(),
+                new: false,
+                urls_added: added,
+            })
+        }
+    }
+}
+
+const ARTICLE_COLS: &str = "SELECT content_key, text, title, author, publisher, published, url, other_urls, first_ingested FROM articles";
+
+pub(crate) type ArticleRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+fn article_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+pub(crate) fn to_article(
+    (content_key, text, title, author, publisher, published, url, other_urls, first_ingested): ArticleRow,
+) -> Result<ArticleRecord> {
+    Ok(ArticleRecord {
+        published: articles::date_from_text(&content_key, published)?,
+        other_urls: articles::urls_from_json(&content_key, &other_urls)?,
+        content_key,
+        text,
+        title,
+        author,
+        publisher,
+        url,
+        first_ingested,
+    })
 }
 
 const USER_COLS: &str = "SELECT id, name, role, password_hash, created_at FROM users";

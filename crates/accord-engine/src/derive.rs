@@ -150,6 +150,22 @@ pub(crate) fn pick_cmp(a: &StoredClaim, b: &StoredClaim) -> Ordering {
         .then_with(|| b.claim.id.cmp(&a.claim.id))
 }
 
+/// [`pick_cmp`] for claims known by index.
+pub(crate) fn pick_cmp_ix(
+    m: &Model,
+    ai: ClaimIx,
+    a: &StoredClaim,
+    bi: ClaimIx,
+    b: &StoredClaim,
+) -> Ordering {
+    a.start
+        .cmp(&b.start)
+        .then(a.known.cmp(&b.known))
+        .then(a.rank.cmp(&b.rank))
+        .then_with(|| m.claim_confidence(ai).total_cmp(&m.claim_confidence(bi)))
+        .then_with(|| m.claim_id(bi).cmp(m.claim_id(ai)))
+}
+
 /// A record that applies (§1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Rec {

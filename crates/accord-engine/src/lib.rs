@@ -17,6 +17,7 @@ mod derive;
 mod explain;
 mod exposure;
 mod model;
+mod peer;
 mod timeline;
 mod whatif;
 
@@ -32,6 +33,7 @@ pub use explain::{
     StatusReport, Why,
 };
 pub use exposure::{Deduction, ExposedPledge, Exposure, QuantityTotal, Tie, Total};
+pub use peer::ClaimRow;
 pub use timeline::{Cause, Change, Timeline, TimelineEntry};
 pub use whatif::{ClaimSpecError, ItemChange, WhatIf, parse_claim_spec};
 

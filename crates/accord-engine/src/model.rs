@@ -971,6 +971,46 @@ impl Model {
         Some(stored)
     }
 
+    /// The risk edges from `x`, sorted by (target, kind, detail).
+    pub(crate) fn edges_of(&self, x: Ix) -> &[Edge] {
+        self.risk_edges.get(x as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The items with a risk edge to `y` (with repeats when several edges join them).
+    pub(crate) fn preds_of(&self, y: Ix) -> impl Iterator<Item = Ix> + '_ {
+        self.risk_redges
+            .get(y as usize)
+            .into_iter()
+            .flatten()
+            .map(|(u, _)| *u)
+    }
+
+    pub(crate) fn risk_edge_count(&self) -> usize {
+        self.risk_edges.iter().map(Vec::len).sum()
+    }
+
+    /// The stored claims about `x`, sorted by (valid start, known, index).
+    pub(crate) fn claims_of(&self, x: Ix) -> &[ClaimIx] {
+        self.by_item.get(x as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The indexes of the stored claims, in order.
+    pub(crate) fn live_claims(&self) -> impl Iterator<Item = ClaimIx> + '_ {
+        self.claims
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.is_some())
+            .map(|(i, _)| i as ClaimIx)
+    }
+
+    pub(crate) fn claim_id(&self, c: ClaimIx) -> &str {
+        self.claim(c).map_or("", |s| s.claim.id.as_str())
+    }
+
+    pub(crate) fn claim_confidence(&self, c: ClaimIx) -> f64 {
+        self.claim(c).map_or(0.0, |s| s.claim.confidence)
+    }
+
     pub(crate) fn suggest_item(&self, id: &str) -> Option<String> {
         accord_lang::suggest(id, self.items.iter().map(|d| d.id.as_str())).map(str::to_string)
     }

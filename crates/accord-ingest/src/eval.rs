@@ -334,29 +334,117 @@ pub fn speech_recall(text: &str, gold: &[GoldAttribution], pred: &[Labelled]) ->
     out
 }
 
-/// A table of the three measures per role, for people.
+/// The harmonic mean of precision and recall.
+pub fn f1((p, r): (f64, f64)) -> f64 {
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+/// A table of the three measures per role, for people: strict (exact span) and overlap
+/// precision, recall and F1, and character precision and recall.
 pub fn report(totals: &[Counts; 3]) -> String {
-    let mut s =
-        String::from("role     |  gold |  pred | exact P  R   | overlap P  R | chars P  R\n");
+    let mut s = String::from(
+        "role     |  gold |  pred | strict P  R    F1   | overlap P  R    F1   | chars P  R\n",
+    );
     for (ri, role) in Role::ALL.iter().enumerate() {
         let c = &totals[ri];
         let (ep, er) = c.exact();
         let (op, or) = c.overlap();
         let (cp, cr) = c.chars();
         s.push_str(&format!(
-            "{:<8} | {:>5} | {:>5} | {:.2}  {:.2}   | {:.2}  {:.2}   | {:.2}  {:.2}\n",
+            "{:<8} | {:>5} | {:>5} | {:.2}  {:.2}  {:.2}      | {:.2}  {:.2}  {:.2}      | {:.2}  {:.2}\n",
             role.name(),
             c.gold,
             c.pred,
             ep,
             er,
+            f1((ep, er)),
             op,
             or,
+            f1((op, or)),
             cp,
             cr
         ));
     }
     s
+}
+
+/// One labelled article of a brat corpus laid out as PolNeAR is (`text/NAME.txt`,
+/// `attributions/NAME_ANNOTATOR.ann`, `metadata.tsv`).
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub name: String,
+    pub text: String,
+    /// The first annotator's labels (brat standoff).
+    pub ann: String,
+    pub published: Option<jiff::civil::Date>,
+}
+
+/// Reads the articles of a corpus directory, each with its first annotator's file, in name
+/// order (at most `limit`). Missing or unreadable files are skipped.
+pub fn load_corpus(dir: &std::path::Path, limit: usize) -> Vec<Article> {
+    let mut dates = std::collections::HashMap::new();
+    if let Ok(meta) = std::fs::read_to_string(dir.join("metadata.tsv")) {
+        for line in meta.lines().skip(1) {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() > 5 {
+                dates.insert(f[1].to_string(), f[5].to_string());
+            }
+        }
+    }
+    let mut anns: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("attributions"))
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    anns.sort();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for ann in anns {
+        if out.len() >= limit {
+            break;
+        }
+        let Some(stem) = ann.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let Some((article, _annotator)) = stem.rsplit_once('_') else {
+            continue;
+        };
+        if !seen.insert(article.to_string()) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(dir.join("text").join(format!("{article}.txt")))
+        else {
+            continue;
+        };
+        let Ok(ann) = std::fs::read_to_string(&ann) else {
+            continue;
+        };
+        let published = dates
+            .get(article)
+            .map(String::as_str)
+            .or_else(|| article.split('_').nth(1))
+            .and_then(|d| d.parse().ok());
+        out.push(Article {
+            name: article.to_string(),
+            text,
+            ann,
+            published,
+        });
+    }
+    out
+}
+
+/// The held-out fifth of a corpus: articles whose name hashes (FNV-1a, 64 bit) to 0 modulo
+/// 5. Stable across runs and machines, independent of the order files are read in.
+pub fn held_out(name: &str) -> bool {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h.is_multiple_of(5)
 }
 
 #[cfg(test)]

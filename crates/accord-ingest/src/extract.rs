@@ -29,7 +29,7 @@ use crate::dates::{self, TimeExpr};
 use crate::lexicon::*;
 use crate::matcher::{Matchers, find_hits, money_at, month_of};
 use crate::text::{self, CharMap, Quote, TK, Tok};
-use crate::{Document, ItemMatch, Proposal, ProposalKind, SpanText, SpeakerGuess};
+use crate::{DateBasis, Document, ItemMatch, Proposal, ProposalKind, SpanText, SpeakerGuess};
 
 /// The layout of a document, shared by the rules.
 struct Doc<'a> {
@@ -145,7 +145,14 @@ impl<'a> Doc<'a> {
     fn is_quote_tok(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| {
             t.kind == TK::Punct
-                && text::is_quote_mark(self.text[t.s..].chars().next().unwrap_or(' '))
+                && (text::is_quote_mark(self.text[t.s..].chars().next().unwrap_or(' '))
+                    || self
+                        .in_quote
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .and_then(|q| self.quotes.get(q))
+                        .is_some_and(|q| q.is_mark(t.s, t.e)))
         })
     }
 
@@ -172,6 +179,9 @@ enum Who {
     SameAs(usize),
     /// The publisher of the document ("it is understood").
     Publisher,
+    /// No source in the text: an evidential ("seems to", "is expected to") or a question put
+    /// by unnamed askers ("Asked whether …, she said …").
+    Nobody,
 }
 
 /// An attribution found by the rules, before speakers and items are resolved.
@@ -427,6 +437,7 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
                 s.guess.confidence = (s.guess.confidence * 0.9 * 100.0).round() / 100.0;
                 s
             }),
+            Who::Nobody => None,
             Who::Publisher => doc.publisher.as_ref().map(|p| {
                 why.push(format!("speaker: the publisher `{p}`, whose understanding an unattributed \"it is understood\" reports"));
                 let cue = d.tok_span(r.cue.0, r.cue.1);
@@ -466,6 +477,9 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
             if !q.closed {
                 why.push("quotation: no closing mark; ended at the paragraph".into());
             }
+            if q.single {
+                why.push("quotation: in single marks".into());
+            }
         }
         let quote_parts: Vec<SpanText> = r
             .quotes
@@ -482,7 +496,7 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
             _ if status.is_some() => Asserts::Status,
             _ => Asserts::Statement,
         };
-        let (valid, valid_text) =
+        let (valid, valid_text, date_basis) =
             valid_date(&d, &m, doc.published, r, &mentions, &mut anchors, &mut why);
         let channel = r.channel.or_else(|| {
             speaker
@@ -524,6 +538,7 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
             status,
             valid: valid.unwrap_or_else(|| FuzzyDate::day(Date::constant(1970, 1, 1))),
             valid_from_text: valid_text,
+            date_basis,
             confidence: conf,
             explanation: why,
             dedup_key: String::new(),
@@ -647,33 +662,61 @@ fn continuation_quotes(d: &Doc, raws: &mut Vec<Raw>) {
         {
             continue;
         }
-        let Some(pi) = paras.iter().position(|p| p.start == q.open) else {
+        let only_punct = |t: &str| {
+            t.trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | '”' | '"'))
+                .is_empty()
+        };
+        // A paragraph that is only the quotation, after a paragraph with a direct quotation;
+        // or a sentence that is only the quotation, after a sentence of the same paragraph
+        // with an attribution (`"…," she said. "…"`).
+        let since = if let Some(pi) = paras.iter().position(|p| p.start == q.open) {
+            let p = &paras[pi];
+            if pi == 0 || !only_punct(d.text.get(q.close_end..p.end).unwrap_or("x")) {
+                continue;
+            }
+            Some((paras[pi - 1].start, true))
+        } else {
+            let first = d.tok_at(q.open);
+            let si = d.tok_sent.get(first).copied().unwrap_or(0);
+            let last = d.tok_at(q.close_end).saturating_sub(1);
+            let sl = d.tok_sent.get(last).copied().unwrap_or(0);
+            let sentence_only = d.sents.get(si).is_some_and(|s| s.start == q.open)
+                && si > 0
+                && d.sent_para[si - 1] == d.sent_para[si]
+                && d.sents
+                    .get(sl)
+                    .is_some_and(|s| only_punct(d.text.get(q.close_end..s.end).unwrap_or("x")));
+            sentence_only.then(|| (d.sents[si - 1].start, false))
+        };
+        let Some((prev_start, para_level)) = since else {
             continue;
         };
-        let p = &paras[pi];
-        let tail = d.text.get(q.close_end..p.end).unwrap_or("x");
-        if !tail
-            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | '”' | '"'))
-            .is_empty()
-            || pi == 0
-        {
-            continue;
-        }
-        // The attribution just before, in the previous paragraph(s).
-        let prev_para = &paras[pi - 1];
+        // The attribution just before.
         let Some(j) = raws
             .iter()
             .enumerate()
             .filter(|(_, r)| {
                 r.content.end <= q.open
-                    && r.content.end >= prev_para.start
-                    && r.kind == ProposalKind::Direct
+                    && r.content.end >= prev_start
+                    && (r.kind == ProposalKind::Direct
+                        || (!para_level && r.content.start >= prev_start))
             })
             .max_by_key(|(_, r)| r.content.end)
             .map(|(j, _)| j)
         else {
             continue;
         };
+        if !para_level {
+            // One statement: the quotation joins the attribution before it.
+            let r = &mut raws[j];
+            r.quotes.push(qi);
+            r.content = r.content.start..q.inner.end;
+            r.why.push(
+                "content: a sentence that is only a quotation continues the statement before it"
+                    .into(),
+            );
+            continue;
+        }
         let base = &raws[j];
         let sent = d
             .tok_sent
@@ -719,6 +762,12 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         return n;
     }
     if let Some(n) = report_noun(d, si, i, out) {
+        return n;
+    }
+    if let Some(n) = evidential(d, si, i, out) {
+        return n;
+    }
+    if let Some(n) = asked(d, si, i, out) {
         return n;
     }
     if w == "issued" || w == "issues" {
@@ -770,15 +819,26 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     {
         return i + 1;
     }
+    // A bare base form is a verb after an auxiliary, a pronoun or a plural subject ("they
+    // support", "critics attack", "will oppose"); otherwise it is likely a noun ("the
+    // September attack", "an offer").
+    let verb_subject = matches!(prev, "i" | "we" | "you" | "they" | "who" | "that" | "which")
+        || (prev.ends_with('s') && !prev.ends_with("'s") && !prev.ends_with("ss"));
+    if w == vf.base && cs == i && !matches!(vf.base, "say" | "tell") && !verb_subject {
+        return i + 1;
+    }
     let passive = d.toks[cs..i].iter().any(|t| BE.contains(&t.low.as_str())) && !vf.participle;
     match vf.base {
         "point" if d.low(i + 1) != "out" => return i + 1,
-        "call" => {
-            let ok =
-                d.low(i + 1) == "for" || (i + 1..(i + 5).min(r.end)).any(|k| d.is_quote_tok(k));
-            if !ok {
-                return i + 1;
-            }
+        // "called for", "called on X to", "called out", "called X a liar"; not "called off",
+        // "called up", "called back", "called in".
+        "call"
+            if matches!(
+                d.low(i + 1),
+                "off" | "up" | "back" | "in" | "it" | "into" | "at" | "," | "." | "and" | "to"
+            ) =>
+        {
+            return i + 1;
         }
         "agree" | "maintain" | "state"
             if !matches!(d.low(i + 1), "that" | ":") && !d.is_quote_tok(i + 1) =>
@@ -790,6 +850,51 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
             if !has_as || (vf.participle && matches!(vf.base, "see" | "view")) {
                 return i + 1;
             }
+        }
+        "charge" if d.low(i + 1) != "that" => return i + 1,
+        "object" if !matches!(d.low(i + 1), "to" | "that") => return i + 1,
+        "talk" | "speak" if !matches!(d.low(i + 1), "about" | "of" | "out") => return i + 1,
+        "refer" if d.low(i + 1) != "to" => return i + 1,
+        "comment"
+            if !matches!(d.low(i + 1), "on" | "that" | ":" | ",") && !d.is_quote_tok(i + 1) =>
+        {
+            return i + 1;
+        }
+        "continue" | "read"
+            if !(matches!(d.low(i + 1), ":" | ",")
+                || (d.is_quote_tok(i + 1) && d.in_quote[i + 1].is_some())) =>
+        {
+            return i + 1;
+        }
+        "plan" | "aim" if d.low(i + 1) != "to" => return i + 1,
+        "vote" if !matches!(d.low(i + 1), "for" | "against") => return i + 1,
+        "decide" if !matches!(d.low(i + 1), "to" | "that" | "whether" | "against") => {
+            return i + 1;
+        }
+        "feel" if !matches!(d.low(i + 1), "that" | "like") => return i + 1,
+        "back"
+            if matches!(
+                d.low(i + 1),
+                "out"
+                    | "down"
+                    | "up"
+                    | "away"
+                    | "off"
+                    | "into"
+                    | "to"
+                    | "in"
+                    | "home"
+                    | "from"
+                    | "on"
+                    | "at"
+                    | "then"
+                    | "when"
+                    | "and"
+                    | ","
+                    | "."
+            ) =>
+        {
+            return i + 1;
         }
         "understand" | "learn" => {
             let ok = d.low(i + 1) == "that" || d.low(i + 1) == "the" || vf.base == "learn";
@@ -835,7 +940,10 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
             }
             channel = ch.or(Some(Channel::Interview));
         }
-        "point" | "call" => ce = i + 1,
+        "point" | "vote" => ce = i + 1,
+        "call" if matches!(d.low(i + 1), "for" | "on" | "out") => ce = i + 1,
+        "talk" | "speak" | "refer" if d.low(i + 1) != "out" => ce = i + 1,
+        "comment" if d.low(i + 1) == "on" => ce = i + 1,
         _ => {}
     }
     if matches!(d.low(ce + 1), "to") && d.cap(ce + 2)
@@ -866,11 +974,12 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
             Channel::SocialPost
         });
     }
-    let stance = vf.class == CueClass::Stance;
+    let stance = matches!(vf.class, CueClass::Stance | CueClass::Position);
     let base = match vf.class {
         CueClass::Speech | CueClass::Written | CueClass::Describe => 0.85,
         CueClass::Reporting => 0.85,
         CueClass::Stance => 0.7,
+        CueClass::Position => 0.6,
     };
     let kind = if vf.class == CueClass::Reporting {
         ProposalKind::Report
@@ -911,8 +1020,15 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     let prev_tok = cs.checked_sub(1);
     let after_comma_or_quote =
         prev_tok.is_some_and(|p| p >= r.start && (d.toks[p].is_punct(',') || d.is_quote_tok(p)));
+    // Only speech, writing and reporting verbs invert, and without auxiliaries ("…, said
+    // Smith"; not "…, has endorsed Smith").
     if after_comma_or_quote
         && !vf.participle
+        && cs == i
+        && matches!(
+            vf.class,
+            CueClass::Speech | CueClass::Written | CueClass::Reporting
+        )
         && let Some(np) = np_forward(d, ce + 1, r.end)
         && inverted_ok(d, &np, r.end)
     {
@@ -1000,13 +1116,8 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
                     | "whereas"
             )
     });
-    if stance
-        && let Some(np) = &subject
-        && np.first == np.last
-        && matches!(d.low(np.first), "i" | "we" | "you")
-    {
-        return i + 1;
-    }
+    // "As the paper reported, …": the main clause after the comma is the content.
+    let subordinate = subordinate && !d.toks.get(ce + 1).is_some_and(|t| t.is_punct(','));
     let who = match subject {
         Some(np) => Who::Np(np),
         None if vf.participle || coordinated || prev == "," => {
@@ -1121,6 +1232,7 @@ fn class_name(c: CueClass) -> &'static str {
         CueClass::Reporting => "reporting verb",
         CueClass::Stance => "stance verb",
         CueClass::Describe => "describing verb",
+        CueClass::Position => "verb of taking a position",
     }
 }
 
@@ -1432,7 +1544,7 @@ fn np_back(d: &Doc, sent_start: usize, end: usize) -> Option<NpRef> {
                     && k > sent_start
                     && k < end
                     && d.toks[k - 1].e == t.s
-                    && d.low(k - 1).chars().count() == 1
+                    && (d.low(k - 1).chars().count() == 1 || TITLES.contains(&d.low(k - 1)))
                     && d.cap(k - 1))
         } else {
             let w = t.low.as_str();
@@ -1693,7 +1805,9 @@ fn plausible_speaker(d: &Doc, np: &NpRef) -> bool {
                     | "and"
             )
     });
-    named || SPEAKER_HEADS.contains(&head.as_str()) || SPEAKER_HEADS.contains(&sing.as_str())
+    let known_head =
+        SPEAKER_HEADS.contains(&head.as_str()) || SPEAKER_HEADS.contains(&sing.as_str());
+    named || known_head
 }
 
 /// The sentence's leading name, for participle cues without a subject.
@@ -2015,6 +2129,131 @@ fn according_to(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         stance: false,
     });
     np.last + 1
+}
+
+/// Evidentials without a source: "NP seems to …", "NP appeared to …", "NP is expected to
+/// …", "NP is likely to …". The content is the subject with what follows the cue.
+fn evidential(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
+    let r = d.sent_toks[si].clone();
+    if i == r.start {
+        return None;
+    }
+    let w = d.low(i);
+    let next = d.low(i + 1);
+    let seem = matches!(
+        w,
+        "seem" | "seems" | "seemed" | "appear" | "appears" | "appeared"
+    ) && matches!(next, "to" | "that" | "likely" | "poised" | "set" | "ready");
+    let expected = matches!(w, "expected" | "likely" | "poised" | "set")
+        && next == "to"
+        && matches!(d.low(i - 1), "is" | "are" | "was" | "were" | "be" | "been");
+    if !(seem || expected) {
+        return None;
+    }
+    // "set to" needs a verb after it ("set to announce"), not a number ("set to 5 percent").
+    if w == "set" && !d.is_word(i + 2) {
+        return None;
+    }
+    let mut cs = i;
+    while cs > r.start
+        && d.in_quote[cs - 1].is_none()
+        && (CUE_AUX.contains(&d.low(cs - 1)) || BE.contains(&d.low(cs - 1)))
+    {
+        cs -= 1;
+    }
+    let start = match subject_before(d, si, cs) {
+        Some(np) => np.first,
+        None => cs,
+    };
+    if start == cs || d.in_quote[start].is_some() {
+        return None;
+    }
+    let content = trim_range(d, d.toks[start].s..content_end(d, si));
+    if content.end <= d.toks[i].e {
+        return None;
+    }
+    let why = vec![
+        format!(
+            "cue: `{}` (an evidential: how things look, with no source named)",
+            d.words(cs, i)
+        ),
+        "content: the subject and what follows the cue".to_string(),
+    ];
+    let quotes = quotes_in(d, &content);
+    out.push(Raw {
+        id: 0,
+        kind: ProposalKind::Indirect,
+        cue: (cs, i),
+        who: Who::Nobody,
+        content,
+        quotes,
+        channel: None,
+        sent: si,
+        base: 0.45,
+        why,
+        stance: true,
+    });
+    Some(i + 1)
+}
+
+/// "Asked about …, she said …", "When asked whether …": the question put to someone by
+/// unnamed askers; the content is the question, up to the comma.
+fn asked(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
+    let r = d.sent_toks[si].clone();
+    if d.low(i) != "asked" {
+        return None;
+    }
+    let lead = i == r.start
+        || (i == r.start + 1 && matches!(d.low(r.start), "when" | "if" | "once" | "after"))
+        || (i > r.start && d.low(i - 1) == "when" && d.toks[i - 2].is_punct(','));
+    if !lead
+        || !matches!(
+            d.low(i + 1),
+            "about"
+                | "if"
+                | "whether"
+                | "what"
+                | "how"
+                | "why"
+                | "who"
+                | "where"
+                | "when"
+                | "to"
+                | "on"
+                | "for"
+                | "by"
+                | "specifically"
+                | "again"
+                | "later"
+                | "directly"
+        )
+    {
+        return None;
+    }
+    let comma = (i + 2..r.end).find(|k| d.toks[*k].is_punct(',') && d.in_quote[*k].is_none())?;
+    let content = trim_range(d, d.toks[i + 1].s..d.toks[comma].s);
+    if content.is_empty() {
+        return None;
+    }
+    let quotes = quotes_in(d, &content);
+    out.push(Raw {
+        id: 0,
+        kind: ProposalKind::Indirect,
+        cue: (i, i),
+        who: Who::Nobody,
+        content,
+        quotes,
+        channel: Some(Channel::Interview),
+        sent: si,
+        base: 0.45,
+        why: vec![
+            "cue: `asked` opening the sentence (a question put by unnamed askers)".to_string(),
+            "content: the question, up to the comma".to_string(),
+        ],
+        stance: false,
+    });
+    // The answer ("…, she said …") is found by the rules that follow.
+    Some(comma)
 }
 
 /// "did not respond to requests for comment", "has yet to respond", "could not be reached",
@@ -3293,9 +3532,15 @@ fn valid_date(
     mentions: &[Mention],
     anchors: &mut Anchors,
     why: &mut Vec<String>,
-) -> (Option<FuzzyDate>, Option<SpanText>) {
+) -> (Option<FuzzyDate>, Option<SpanText>, DateBasis) {
     let Some(p) = published else {
-        return absolute_date(d, r, why);
+        let (v, t) = absolute_date(d, r, why);
+        let basis = if v.is_some() {
+            DateBasis::Text
+        } else {
+            DateBasis::Fallback
+        };
+        return (v, t, basis);
     };
     // Update the paragraph anchor with sentences up to this one.
     let para = d.sent_para[r.sent];
@@ -3340,7 +3585,11 @@ fn valid_date(
             format!("`{}`", d.words(t.first, t.last)),
             Some(d.tok_span(t.first, t.last)),
         ));
-        return (Some(t.date), Some(d.span(d.tok_span(t.first, t.last))));
+        return (
+            Some(t.date),
+            Some(d.span(d.tok_span(t.first, t.last))),
+            DateBasis::Text,
+        );
     }
     let is_status_like = !matches!(
         r.kind,
@@ -3353,7 +3602,11 @@ fn valid_date(
             d.words(t.first, t.last),
             t.rule
         ));
-        return (Some(t.date), Some(d.span(d.tok_span(t.first, t.last))));
+        return (
+            Some(t.date),
+            Some(d.span(d.tok_span(t.first, t.last))),
+            DateBasis::Text,
+        );
     }
     // "at the time", or a date set earlier in the paragraph.
     let at_the_time = sr
@@ -3368,15 +3621,19 @@ fn valid_date(
         why.push(format!(
             "valid date: {date}, {how} {src} earlier in the paragraph"
         ));
-        return (Some(*date), sp.clone().map(|s| d.span(s)));
+        return (
+            Some(*date),
+            sp.clone().map(|s| d.span(s)),
+            DateBasis::Context,
+        );
     }
     // "this ambitious agreement, unveiled … in September": sentence anchor of this sentence.
     if at_the_time && let Some((date, src, sp)) = sentence_anchor(d, m, r.sent, p, mentions) {
         why.push(format!("valid date: {date}, `at the time` of {src}"));
-        return (Some(date), sp.map(|s| d.span(s)));
+        return (Some(date), sp.map(|s| d.span(s)), DateBasis::Context);
     }
     why.push(format!("valid date: the publication date {p}"));
-    (Some(FuzzyDate::day(p)), None)
+    (Some(FuzzyDate::day(p)), None, DateBasis::Publication)
 }
 
 /// A sentence's own time: a time expression outside quotes, or "when <item> was

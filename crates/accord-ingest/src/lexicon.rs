@@ -13,6 +13,9 @@ pub(crate) enum CueClass {
     Stance,
     /// describe / characterise / view … as.
     Describe,
+    /// A position taken towards something or someone: support, oppose, endorse, criticise,
+    /// propose, seek, plan (PolNeAR labels these as attributions of the source's stance).
+    Position,
 }
 
 /// Cue verbs: (base form, irregular past, class). Regular forms are derived.
@@ -92,6 +95,131 @@ const VERBS: &[(&str, Option<&str>, CueClass)] = &[
     ("characterise", None, CueClass::Describe),
     ("view", None, CueClass::Describe),
     ("see", Some("saw"), CueClass::Describe),
+    // Speech acts beyond "say".
+    ("answer", None, CueClass::Speech),
+    ("repeat", None, CueClass::Speech),
+    ("reiterate", None, CueClass::Speech),
+    ("echo", None, CueClass::Speech),
+    ("recount", None, CueClass::Speech),
+    ("testify", Some("testified"), CueClass::Speech),
+    ("boast", None, CueClass::Speech),
+    ("brag", None, CueClass::Speech),
+    ("joke", None, CueClass::Speech),
+    ("quip", None, CueClass::Speech),
+    ("muse", None, CueClass::Speech),
+    ("lament", None, CueClass::Speech),
+    ("allege", None, CueClass::Speech),
+    ("charge", None, CueClass::Speech), // only with "that"
+    ("demand", None, CueClass::Speech),
+    ("request", None, CueClass::Speech),
+    ("advise", None, CueClass::Speech),
+    ("recommend", None, CueClass::Speech),
+    ("remind", None, CueClass::Speech),
+    ("assure", None, CueClass::Speech),
+    ("reassure", None, CueClass::Speech),
+    ("caution", None, CueClass::Speech),
+    ("threaten", None, CueClass::Speech),
+    ("swear", Some("swore"), CueClass::Speech),
+    ("hint", None, CueClass::Speech),
+    ("imply", Some("implied"), CueClass::Speech),
+    ("signal", None, CueClass::Speech),
+    ("disclose", None, CueClass::Speech),
+    ("concur", None, CueClass::Speech),
+    ("disagree", None, CueClass::Speech),
+    ("object", None, CueClass::Speech), // only with "to" or "that"
+    ("protest", None, CueClass::Speech),
+    ("apologize", None, CueClass::Speech),
+    ("apologise", None, CueClass::Speech),
+    ("plead", None, CueClass::Speech),
+    ("discuss", None, CueClass::Speech),
+    ("talk", None, CueClass::Speech), // only as "talk(ed) about / of"
+    ("speak", Some("spoke"), CueClass::Speech), // only as "spoke about / of / out"
+    ("refer", None, CueClass::Speech), // only as "referred to"
+    ("comment", None, CueClass::Speech), // only as "commented on" / "that"
+    ("continue", None, CueClass::Speech), // only before a quotation or a colon
+    ("read", None, CueClass::Written), // only before a quotation or a colon
+    ("retweet", None, CueClass::Written),
+    ("publish", None, CueClass::Written),
+    ("unveil", None, CueClass::Speech),
+    ("outline", None, CueClass::Speech),
+    ("detail", None, CueClass::Speech),
+    ("list", None, CueClass::Speech),
+    ("compare", None, CueClass::Describe),
+    ("liken", None, CueClass::Describe),
+    ("label", None, CueClass::Describe),
+    ("brand", None, CueClass::Describe),
+    ("dub", None, CueClass::Describe),
+    ("portray", None, CueClass::Describe),
+    ("depict", None, CueClass::Describe),
+    ("consider", None, CueClass::Stance),
+    // Mental states.
+    ("know", Some("knew"), CueClass::Stance),
+    ("feel", Some("felt"), CueClass::Stance),
+    ("suspect", None, CueClass::Stance),
+    ("doubt", None, CueClass::Stance),
+    ("worry", Some("worried"), CueClass::Stance),
+    ("wonder", None, CueClass::Stance),
+    ("assume", None, CueClass::Stance),
+    ("estimate", None, CueClass::Stance),
+    ("anticipate", None, CueClass::Stance),
+    ("forecast", None, CueClass::Stance),
+    ("realize", None, CueClass::Stance),
+    ("realise", None, CueClass::Stance),
+    ("recognize", None, CueClass::Stance),
+    ("recognise", None, CueClass::Stance),
+    ("remember", None, CueClass::Stance),
+    ("wish", None, CueClass::Stance),
+    ("prefer", None, CueClass::Stance),
+    ("intend", None, CueClass::Stance),
+    ("plan", None, CueClass::Stance), // only before "to"
+    ("aim", None, CueClass::Stance),  // only before "to"
+    ("decide", None, CueClass::Stance),
+    ("demonstrate", None, CueClass::Stance),
+    // Positions.
+    ("support", None, CueClass::Position),
+    ("endorse", None, CueClass::Position),
+    ("back", None, CueClass::Position),
+    ("favor", None, CueClass::Position),
+    ("favour", None, CueClass::Position),
+    ("champion", None, CueClass::Position),
+    ("defend", None, CueClass::Position),
+    ("oppose", None, CueClass::Position),
+    ("reject", None, CueClass::Position),
+    ("dismiss", None, CueClass::Position),
+    ("dispute", None, CueClass::Position),
+    ("challenge", None, CueClass::Position),
+    ("refute", None, CueClass::Position),
+    ("rebut", None, CueClass::Position),
+    ("condemn", None, CueClass::Position),
+    ("denounce", None, CueClass::Position),
+    ("decry", Some("decried"), CueClass::Position),
+    ("blast", None, CueClass::Position),
+    ("slam", None, CueClass::Position),
+    ("bash", None, CueClass::Position),
+    ("attack", None, CueClass::Position),
+    ("ridicule", None, CueClass::Position),
+    ("mock", None, CueClass::Position),
+    ("lambast", None, CueClass::Position),
+    ("lambaste", None, CueClass::Position),
+    ("berate", None, CueClass::Position),
+    ("scold", None, CueClass::Position),
+    ("rebuke", None, CueClass::Position),
+    ("assail", None, CueClass::Position),
+    ("blame", None, CueClass::Position),
+    ("applaud", None, CueClass::Position),
+    ("commend", None, CueClass::Position),
+    ("hail", None, CueClass::Position),
+    ("laud", None, CueClass::Position),
+    ("tout", None, CueClass::Position),
+    ("welcome", None, CueClass::Position),
+    ("thank", None, CueClass::Position),
+    ("congratulate", None, CueClass::Position),
+    ("propose", None, CueClass::Position),
+    ("seek", Some("sought"), CueClass::Position),
+    ("advocate", None, CueClass::Position),
+    ("offer", None, CueClass::Position),
+    ("refuse", None, CueClass::Position),
+    ("vote", None, CueClass::Position), // only as "voted for / against"
 ];
 
 /// Irregular -ing / third-person forms that the regular rules get wrong.
@@ -104,6 +232,39 @@ const EXTRA_FORMS: &[(&str, &str)] = &[
     ("denies", "deny"),
     ("replies", "reply"),
     ("seeing", "see"),
+    ("admitted", "admit"),
+    ("admitting", "admit"),
+    ("planned", "plan"),
+    ("planning", "plan"),
+    ("referred", "refer"),
+    ("referring", "refer"),
+    ("preferred", "prefer"),
+    ("preferring", "prefer"),
+    ("slammed", "slam"),
+    ("slamming", "slam"),
+    ("dubbed", "dub"),
+    ("dubbing", "dub"),
+    ("rebutted", "rebut"),
+    ("rebutting", "rebut"),
+    ("concurred", "concur"),
+    ("concurring", "concur"),
+    ("quipped", "quip"),
+    ("quipping", "quip"),
+    ("bragged", "brag"),
+    ("bragging", "brag"),
+    ("labelled", "label"),
+    ("labelling", "label"),
+    ("signalled", "signal"),
+    ("signalling", "signal"),
+    ("spoken", "speak"),
+    ("known", "know"),
+    ("sworn", "swear"),
+    ("thought", "think"),
+    ("echoes", "echo"),
+    ("testifies", "testify"),
+    ("implies", "imply"),
+    ("decries", "decry"),
+    ("worries", "worry"),
 ];
 
 /// The cue verb a folded word is a form of, with its tense ("ing" for participles).
@@ -132,52 +293,68 @@ fn regular_forms(base: &str) -> [String; 3] {
     [ed, ing, s]
 }
 
-pub(crate) fn verb_form(word: &str) -> Option<VerbForm> {
-    for &(base, past, class) in VERBS {
-        if word == base {
-            return Some(VerbForm {
-                base,
-                class,
-                participle: false,
-            });
-        }
-        if past == Some(word) {
-            return Some(VerbForm {
-                base,
-                class,
-                participle: false,
-            });
-        }
-        let [ed, ing, s] = regular_forms(base);
-        let ing = if base == "deny" || base == "reply" {
-            format!("{base}ing")
-        } else {
-            ing
+/// Every form of every cue verb, built once.
+fn verb_table() -> &'static std::collections::HashMap<String, VerbForm> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<String, VerbForm>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = std::collections::HashMap::new();
+        // Later entries never override earlier ones: the first listing of a verb decides its
+        // class.
+        let mut put = |w: String, v: VerbForm| {
+            t.entry(w).or_insert(v);
         };
-        if (word == ed && past.is_none()) || word == s {
-            return Some(VerbForm {
+        for &(base, past, class) in VERBS {
+            let finite = VerbForm {
                 base,
                 class,
                 participle: false,
-            });
+            };
+            put(base.to_string(), finite);
+            if let Some(p) = past {
+                put(p.to_string(), finite);
+            }
+            let [ed, ing, s] = regular_forms(base);
+            let ing = if base.ends_with('y') {
+                format!("{base}ing")
+            } else {
+                ing
+            };
+            let ed = if base.ends_with('y') && !base.ends_with("ay") && !base.ends_with("ey") {
+                format!("{}ied", base.trim_end_matches('y'))
+            } else {
+                ed
+            };
+            if past.is_none() {
+                put(ed, finite);
+            }
+            put(s, finite);
+            put(
+                ing,
+                VerbForm {
+                    participle: true,
+                    ..finite
+                },
+            );
         }
-        if word == ing {
-            return Some(VerbForm {
-                base,
-                class,
-                participle: true,
-            });
+        for &(form, base) in EXTRA_FORMS {
+            if let Some(&(b, _, class)) = VERBS.iter().find(|v| v.0 == base) {
+                t.insert(
+                    form.to_string(),
+                    VerbForm {
+                        base: b,
+                        class,
+                        participle: form.ends_with("ing"),
+                    },
+                );
+            }
         }
-    }
-    for &(form, base) in EXTRA_FORMS {
-        if word == form {
-            return verb_form(base).map(|v| VerbForm {
-                participle: form.ends_with("ing"),
-                ..v
-            });
-        }
-    }
-    None
+        t
+    })
+}
+
+pub(crate) fn verb_form(word: &str) -> Option<VerbForm> {
+    verb_table().get(word).copied()
 }
 
 /// Auxiliaries and adverbs that join a cue verb: "has said", "also told", "had previously
@@ -213,6 +390,26 @@ pub(crate) const CUE_AUX: &[&str] = &[
     "once",
     "often",
     "has also",
+    "not",
+    "never",
+    "didn't",
+    "doesn't",
+    "don't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "wasn't",
+    "isn't",
+    "won't",
+    "wouldn't",
+    "can't",
+    "couldn't",
+    "may",
+    "might",
+    "could",
+    "should",
+    "must",
+    "can",
     "had also",
     "similarly",
     "quickly",

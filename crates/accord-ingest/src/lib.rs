@@ -119,6 +119,33 @@ pub enum ProposalKind {
     Understood,
 }
 
+/// Where a proposal's valid date came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateBasis {
+    /// A time expression in the text ("on Tuesday", "last week", "16 December 2025"),
+    /// resolved against the publication date when relative.
+    Text,
+    /// Carried over from earlier in the paragraph, or the time of an event the sentence
+    /// refers to ("at the time", "when the deal was announced").
+    Context,
+    /// The publication date, for want of anything nearer. (Also what a proposal serialised
+    /// before this field existed reads as.)
+    #[default]
+    Publication,
+    /// Not resolved: no publication date and no written date; `valid` is the placeholder
+    /// `1970-01-01` and the confidence is halved. Not to be stored as a date.
+    Fallback,
+}
+
+impl DateBasis {
+    /// Whether the valid date was resolved from the text or the publication date (not a
+    /// placeholder).
+    pub fn is_resolved(self) -> bool {
+        self != DateBasis::Fallback
+    }
+}
+
 /// The item a proposal is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemMatch {
@@ -169,6 +196,11 @@ pub struct Proposal {
     /// The time expression the valid date came from, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from_text: Option<SpanText>,
+    /// Where [`Proposal::valid`] came from: a time expression in the text, the context
+    /// (earlier in the paragraph, "at the time"), the publication date, or a fallback
+    /// (`1970-01-01`, when there is no publication date and no written date).
+    #[serde(default)]
+    pub date_basis: DateBasis,
     /// From 0 to 1: how sure the rules are, all parts together.
     pub confidence: f64,
     /// Which rules fired, in order.

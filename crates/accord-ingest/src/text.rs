@@ -259,7 +259,10 @@ pub(crate) fn sentences(text: &str, toks: &[Tok], paras: &[Range<usize>]) -> Vec
                 Some(n) => {
                     let c = text[n.s..].chars().next().unwrap_or(' ');
                     let gap = n.s > end;
-                    gap && (c.is_uppercase() || c.is_ascii_digit() || is_open_quote(c))
+                    gap && (c.is_uppercase()
+                        || c.is_ascii_digit()
+                        || is_open_quote(c)
+                        || matches!(c, '\'' | '‘'))
                 }
             };
             let mut is_abbrev = false;
@@ -305,44 +308,94 @@ pub(crate) struct Quote {
     pub closed: bool,
     /// It ran over a paragraph break.
     pub multi_paragraph: bool,
+    /// Byte offset where the closing mark starts (`close_end` when unclosed).
+    pub close_start: usize,
+    /// Single quotation marks ('…' or ‘…’) rather than double ones.
+    pub single: bool,
 }
 
-/// Finds double-quoted spans: curly and straight marks, a quote continued over paragraphs by
-/// the convention of leaving the closing mark off and opening the next paragraph with a mark.
-/// Single quotes are not read as quotations (they double as apostrophes).
+impl Quote {
+    /// Whether the bytes `s..e` lie within one of the quotation's marks.
+    pub(crate) fn is_mark(&self, s: usize, e: usize) -> bool {
+        (s >= self.open && e <= self.inner.start && s < self.inner.start)
+            || (self.closed && s >= self.close_start && e <= self.close_end)
+    }
+}
+
+/// A quotation mark: its byte offset, its length in bytes, and the character it stands for
+/// (`''`, two apostrophes as some outlets print them, stands for `"`).
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    at: usize,
+    len: usize,
+    c: char,
+}
+
+/// The double quotation marks of a paragraph, in order.
+fn double_marks(seg: &str, base: usize) -> Vec<(Mark, Option<char>, Option<char>)> {
+    let chars: Vec<(usize, char)> = seg.char_indices().collect();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
+        let two = c == '\'' && chars.get(k + 1).is_some_and(|x| x.1 == '\'');
+        if is_quote_mark(c) || two {
+            let len = if two { 2 } else { 1 };
+            let prev = k.checked_sub(1).map(|j| chars[j].1);
+            let next = chars.get(k + len).map(|x| x.1);
+            out.push((
+                Mark {
+                    at: base + i,
+                    len: if two { 2 } else { c.len_utf8() },
+                    c: if two { '"' } else { c },
+                },
+                prev,
+                next,
+            ));
+            k += len;
+            continue;
+        }
+        k += 1;
+    }
+    out
+}
+
+/// Finds quotations: double marks (curly, straight, and `''`), a quote continued over
+/// paragraphs by the convention of leaving the closing mark off and opening the next
+/// paragraph with a mark; then single-quoted spans ('…', ‘…’) outside double quotations,
+/// within one paragraph, telling quotation marks from apostrophes ("don't", "the '90s",
+/// "Reuters' report", "rock 'n' roll") by what stands on each side of them.
 pub(crate) fn quotes(text: &str, paras: &[Range<usize>]) -> Vec<Quote> {
     let mut out = Vec::new();
-    // (open byte, paragraph index, multi)
-    let mut open: Option<(usize, bool)> = None;
+    // (open byte, open mark length, multi)
+    let mut open: Option<(usize, usize, bool)> = None;
     for (pi, p) in paras.iter().enumerate() {
         let seg = &text[p.clone()];
-        let chars: Vec<(usize, char)> = seg.char_indices().collect();
+        let marks = double_marks(seg, p.start);
         let mut skip_first_open = false;
-        if let Some((_, _)) = open {
+        if open.is_some() {
             // Continued from the previous paragraph?
-            if chars.first().is_some_and(|(_, c)| is_open_quote(*c)) {
+            if marks
+                .first()
+                .is_some_and(|(m, _, _)| m.at == p.start && is_open_quote(m.c))
+            {
                 skip_first_open = true;
                 if let Some(o) = open.as_mut() {
-                    o.1 = true;
+                    o.2 = true;
                 }
             } else {
                 // Unclosed: end it at the previous paragraph's end.
-                if let Some((o, multi)) = open.take() {
+                if let Some((o, ol, multi)) = open.take() {
                     let pe = paras[pi - 1].end;
-                    push_quote(text, &mut out, o, pe, pe, false, multi);
+                    push_quote(text, &mut out, (o, ol), pe, pe, false, multi);
                 }
             }
         }
-        for (k, &(i, c)) in chars.iter().enumerate() {
-            if !is_quote_mark(c) {
-                continue;
-            }
+        for (k, &(m, prev, next)) in marks.iter().enumerate() {
             if k == 0 && skip_first_open {
                 continue;
             }
-            let at = p.start + i;
-            let prev = if k == 0 { None } else { Some(chars[k - 1].1) };
-            let next = chars.get(k + 1).map(|x| x.1);
+            let c = m.c;
             let opener_ctx = prev.is_none_or(|p| {
                 p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | '/' | ':' | '‘')
             }) && next.is_some_and(|n| !n.is_whitespace());
@@ -357,50 +410,153 @@ pub(crate) fn quotes(text: &str, paras: &[Range<usize>]) -> Vec<Quote> {
                         _ => false,
                     };
                     if opens {
-                        open = Some((at, false));
+                        open = Some((m.at, m.len, false));
                     }
                 }
-                Some((o, multi)) => {
-                    let closes = match c {
-                        '”' | '»' | '"' => true,
-                        // A second opening mark: the first was never closed; start again.
-                        _ => false,
-                    };
-                    if closes {
-                        let ce = at + c.len_utf8();
-                        push_quote(text, &mut out, o, at, ce, true, multi);
+                Some((o, ol, multi)) => {
+                    if matches!(c, '”' | '»' | '"') {
+                        push_quote(text, &mut out, (o, ol), m.at, m.at + m.len, true, multi);
                         open = None;
                     } else if c == '“' || c == '«' {
-                        let _ = closer_ctx;
-                        open = Some((at, false));
-                        let _ = multi;
+                        // A second opening mark: the first was never closed; start again.
+                        open = Some((m.at, m.len, false));
                     }
                 }
             }
         }
     }
-    if let Some((o, multi)) = open
+    if let Some((o, ol, multi)) = open
         && let Some(last) = paras.last()
     {
-        push_quote(text, &mut out, o, last.end, last.end, false, multi);
+        push_quote(text, &mut out, (o, ol), last.end, last.end, false, multi);
     }
+    let doubles = out.clone();
+    for p in paras {
+        single_quotes(text, p.clone(), &doubles, &mut out);
+    }
+    out.sort_by_key(|q| q.open);
     out
+}
+
+/// Single-quoted spans in a paragraph, outside the double quotations `doubles`.
+fn single_quotes(text: &str, p: Range<usize>, doubles: &[Quote], out: &mut Vec<Quote>) {
+    let seg = &text[p.clone()];
+    let chars: Vec<(usize, char)> = seg.char_indices().collect();
+    let inside_double = |b: usize| doubles.iter().any(|q| q.open <= b && b < q.close_end);
+    let mut open: Option<usize> = None;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if !matches!(c, '\'' | '‘' | '’') {
+            continue;
+        }
+        let at = p.start + i;
+        let prev = k.checked_sub(1).map(|j| chars[j].1);
+        let next = chars.get(k + 1).map(|x| x.1);
+        // Two apostrophes are a double mark, handled before.
+        if c == '\'' && (prev == Some('\'') || next == Some('\'')) {
+            continue;
+        }
+        if inside_double(at) {
+            open = None;
+            continue;
+        }
+        let word_before = prev.is_some_and(|x| x.is_alphanumeric());
+        let word_after = next.is_some_and(|x| x.is_alphanumeric());
+        if word_before && word_after {
+            // An apostrophe inside a word: don't, O'Malley.
+            continue;
+        }
+        let opener = !word_before
+            && prev.is_none_or(|x| {
+                x.is_whitespace()
+                    || matches!(x, '(' | '[' | '—' | '–' | '-' | '/' | ':' | '"' | '“')
+            })
+            && next.is_some_and(|x| !x.is_whitespace())
+            && c != '’';
+        if let Some(o) = open {
+            let closer = prev.is_some_and(|x| !x.is_whitespace())
+                && !word_after
+                && c != '‘'
+                && !plural_possessive(seg, k, &chars);
+            if closer {
+                push_single(text, out, o, at, at + c.len_utf8());
+                open = None;
+                continue;
+            }
+        }
+        if opener && !elision(&chars, k) {
+            open = Some(at);
+        }
+    }
+}
+
+/// "the '90s", "'em", "'til", "'cause", "rock 'n' roll": an apostrophe standing for
+/// left-out letters, not an opening quotation mark.
+fn elision(chars: &[(usize, char)], k: usize) -> bool {
+    let word: String = chars[k + 1..]
+        .iter()
+        .map(|x| x.1)
+        .take_while(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
+    let after = chars.get(k + 1 + word.chars().count()).map(|x| x.1);
+    (word.len() == 3 && word.ends_with('s') && word.starts_with(|c: char| c.is_ascii_digit()))
+        || (word.len() == 2 && word.chars().all(|c| c.is_ascii_digit()))
+        || (matches!(
+            word.as_str(),
+            "em" | "til" | "cause" | "tis" | "twas" | "n" | "nuff" | "bout" | "round"
+        ) && after != Some('\'')
+            && after != Some('’'))
+        || (word == "n" && matches!(after, Some('\'' | '’')))
+}
+
+/// "the candidates' debate": a plural possessive, not a closing mark (an `s` before it and
+/// a lowercase word after it).
+fn plural_possessive(seg: &str, k: usize, chars: &[(usize, char)]) -> bool {
+    let _ = seg;
+    let prev_s = k
+        .checked_sub(1)
+        .is_some_and(|j| matches!(chars[j].1, 's' | 'S'));
+    let next_word = chars
+        .get(k + 1)
+        .is_some_and(|x| x.1 == ' ')
+        .then(|| chars.get(k + 2).map(|x| x.1))
+        .flatten();
+    prev_s && next_word.is_some_and(|c| c.is_lowercase())
+}
+
+fn push_single(text: &str, out: &mut Vec<Quote>, open: usize, close: usize, close_end: usize) {
+    let s = open
+        + text[open..]
+            .chars()
+            .next()
+            .map(|c| c.len_utf8())
+            .unwrap_or(1);
+    let inner = text.get(s..close).unwrap_or("");
+    let lead = inner.len() - inner.trim_start().len();
+    let trail = inner.len() - inner.trim_end().len();
+    if s + lead >= close.saturating_sub(trail) {
+        return;
+    }
+    out.push(Quote {
+        open,
+        close_end,
+        inner: s + lead..close - trail,
+        closed: true,
+        multi_paragraph: false,
+        close_start: close,
+        single: true,
+    });
 }
 
 fn push_quote(
     text: &str,
     out: &mut Vec<Quote>,
-    open: usize,
+    (open, mark_len): (usize, usize),
     inner_end: usize,
     close_end: usize,
     closed: bool,
     multi: bool,
 ) {
-    let mark_len = text[open..]
-        .chars()
-        .next()
-        .map(|c| c.len_utf8())
-        .unwrap_or(1);
     let s = open + mark_len;
     // Trim spaces just inside the marks.
     let inner = text.get(s..inner_end).unwrap_or("");
@@ -415,6 +571,8 @@ fn push_quote(
         inner: s + lead..inner_end - trail,
         closed,
         multi_paragraph: multi,
+        close_start: inner_end,
+        single: false,
     });
 }
 

@@ -2,8 +2,10 @@
 //!
 //! Exit codes: 0 success; 1 the answer is "no" (`check` found errors); 2 bad usage or input.
 
+mod bench_cmd;
 mod check;
 mod common;
+mod gen_cmd;
 mod ingest_cmd;
 mod query;
 mod review_cmd;
@@ -65,6 +67,10 @@ enum Command {
     Review(review_cmd::ReviewArgs),
     /// Read an article, web page or feed and propose claims (speaker, cue, item, status, date, offsets) for review.
     Ingest(ingest_cmd::IngestArgs),
+    /// Generate a deterministic synthetic world (a dataset directory or a store) for benchmarks.
+    Gen(gen_cmd::GenArgs),
+    /// Measure the workloads W1–W7 on a generated world, beside SQLite, DuckDB and PostgreSQL.
+    Bench(bench_cmd::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -88,5 +94,7 @@ fn main() -> ExitCode {
         Command::Token(a) => user_cmd::token(a),
         Command::Review(a) => review_cmd::review(a),
         Command::Ingest(a) => ingest_cmd::run(a),
+        Command::Gen(a) => gen_cmd::run(a),
+        Command::Bench(a) => bench_cmd::run(a),
     }
 }

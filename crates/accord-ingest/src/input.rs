@@ -66,7 +66,8 @@ pub struct Loaded {
     pub url: Option<String>,
     /// One document per article; for a feed, one per entry (capped).
     pub documents: Vec<Document>,
-    /// For feeds: each entry's stable key (its id, or its link), parallel to `documents`.
+    /// For feeds: each entry's stable key (its id, else its link, else `content:` and its
+    /// content key), parallel to `documents`.
     pub entry_keys: Vec<String>,
     /// For feeds: how many entries were left out by the cap.
     pub skipped_entries: usize,
@@ -129,9 +130,13 @@ fn from_text(
         }
     };
     let mut documents = documents;
-    for d in &mut documents {
-        if d.url.is_none() {
-            d.url = url.clone();
+    // A page's address is its own; a feed's address is not its entries' (an entry without a
+    // link has none).
+    if format != Format::Feed {
+        for d in &mut documents {
+            if d.url.is_none() {
+                d.url = url.clone();
+            }
         }
     }
     Ok(Loaded {

@@ -767,6 +767,9 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     if let Some(n) = evidential(d, si, i, out) {
         return n;
     }
+    if let Some(n) = noun_cue(d, si, i, out) {
+        return n;
+    }
     if let Some(n) = asked(d, si, i, out) {
         return n;
     }
@@ -867,6 +870,8 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
             return i + 1;
         }
         "plan" | "aim" if d.low(i + 1) != "to" => return i + 1,
+        "rail" if d.low(i + 1) != "against" => return i + 1,
+        "push" | "press" if d.low(i + 1) != "for" => return i + 1,
         "vote" if !matches!(d.low(i + 1), "for" | "against") => return i + 1,
         "decide" if !matches!(d.low(i + 1), "to" | "that" | "whether" | "against") => {
             return i + 1;
@@ -940,7 +945,7 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
             }
             channel = ch.or(Some(Channel::Interview));
         }
-        "point" | "vote" => ce = i + 1,
+        "point" | "vote" | "rail" | "push" | "press" => ce = i + 1,
         "call" if matches!(d.low(i + 1), "for" | "on" | "out") => ce = i + 1,
         "talk" | "speak" | "refer" if d.low(i + 1) != "out" => ce = i + 1,
         "comment" if d.low(i + 1) == "on" => ce = i + 1,
@@ -1350,7 +1355,9 @@ fn inverted_ok(d: &Doc, np: &NpRef, end: usize) -> bool {
     let ends = next >= end || d.toks[next].kind == TK::Punct;
     let nameish = (np.first..=np.last).any(|k| d.cap(k))
         || PRONOUNS_PERSON.contains(&d.low(np.first))
-        || PRONOUNS_PLURAL.contains(&d.low(np.first));
+        || PRONOUNS_PLURAL.contains(&d.low(np.first))
+        || (matches!(d.low(np.first), "the" | "a" | "an" | "one" | "another")
+            && plausible_speaker(d, np));
     ends && nameish && np.last - np.first <= 8
 }
 
@@ -1381,7 +1388,13 @@ fn np_forward(d: &Doc, start: usize, end: usize) -> Option<NpRef> {
             break;
         }
         let lw = t.low.as_str();
+        // "a senior adviser to the president", "the ambassador to Mexico".
+        let to_office = lw == "to"
+            && last.is_some()
+            && (SPEAKER_HEADS.contains(&d.low(k - 1)) || TITLES.contains(&d.low(k - 1)))
+            && (d.cap(k + 1) || d.low(k + 1) == "the");
         if NP_STOP.contains(&lw)
+            && !to_office
             && !(NP_INNER.contains(&lw) && last.is_some() && d.cap(k + 1))
             && !(lw == "and" && last.is_some() && d.cap(k + 1) && d.cap(k - 1))
         {
@@ -1615,6 +1628,12 @@ const SPEAKER_HEADS: &[&str] = &[
     "spokeswoman",
     "spokespeople",
     "source",
+    "ambassador",
+    "envoy",
+    "mayor",
+    "chancellor",
+    "commissioner",
+    "negotiators",
     "aide",
     "minister",
     "secretary",
@@ -2143,15 +2162,11 @@ fn evidential(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize>
     let seem = matches!(
         w,
         "seem" | "seems" | "seemed" | "appear" | "appears" | "appeared"
-    ) && matches!(next, "to" | "that" | "likely" | "poised" | "set" | "ready");
-    let expected = matches!(w, "expected" | "likely" | "poised" | "set")
+    ) && matches!(next, "to" | "that");
+    let expected = w == "expected"
         && next == "to"
         && matches!(d.low(i - 1), "is" | "are" | "was" | "were" | "be" | "been");
     if !(seem || expected) {
-        return None;
-    }
-    // "set to" needs a verb after it ("set to announce"), not a number ("set to 5 percent").
-    if w == "set" && !d.is_word(i + 2) {
         return None;
     }
     let mut cs = i;
@@ -2191,6 +2206,182 @@ fn evidential(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize>
         sent: si,
         base: 0.45,
         why,
+        stance: true,
+    });
+    Some(i + 1)
+}
+
+/// Nouns that report what someone said or thinks, when a possessor names the source:
+/// "the senator's claim that …", "his call for …", "their support for …".
+const NOUN_CUES: &[&str] = &[
+    "statement",
+    "statements",
+    "claim",
+    "claims",
+    "remarks",
+    "comments",
+    "comment",
+    "assertion",
+    "assertions",
+    "proposal",
+    "proposals",
+    "call",
+    "calls",
+    "warning",
+    "warnings",
+    "promise",
+    "promises",
+    "pledge",
+    "vow",
+    "criticism",
+    "criticisms",
+    "accusation",
+    "accusations",
+    "suggestion",
+    "argument",
+    "arguments",
+    "belief",
+    "beliefs",
+    "view",
+    "views",
+    "position",
+    "positions",
+    "stance",
+    "opinion",
+    "announcement",
+    "testimony",
+    "tweet",
+    "tweets",
+    "speech",
+    "support",
+    "opposition",
+    "endorsement",
+    "insistence",
+    "contention",
+    "concern",
+    "concerns",
+    "praise",
+    "rhetoric",
+    "description",
+    "characterization",
+    "characterisation",
+    "assessment",
+    "prediction",
+    "predictions",
+    "refusal",
+    "denial",
+    "denials",
+    "admission",
+    "defense",
+    "defence",
+    "response",
+    "answer",
+    "reply",
+    "message",
+    "complaint",
+    "complaints",
+    "demand",
+    "demands",
+    "request",
+    "questions",
+    "plea",
+    "appeal",
+    "decision",
+    "plan",
+    "plans",
+];
+
+/// A cue noun with its possessor: "Smith's claim that …", "her call for …". The source is
+/// the possessor, the content what follows the noun (to the clause's end).
+fn noun_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
+    let r = d.sent_toks[si].clone();
+    let w = d.low(i);
+    if i == r.start || !NOUN_CUES.contains(&w) || d.in_quote[i].is_some() {
+        return None;
+    }
+    let mut k = i - 1;
+    // One adjective between: "his latest remarks", "Trump's controversial proposal".
+    let owner = |x: &str| {
+        x.ends_with("'s") || x.ends_with("s'") || matches!(x, "his" | "her" | "their" | "its")
+    };
+    if !owner(d.low(k)) && k > r.start && !d.cap(k) && d.is_word(k) && verb_form(d.low(k)).is_none()
+    {
+        k -= 1;
+    }
+    let pos = d.low(k);
+    let possessive = pos.ends_with("'s") || pos.ends_with("s'");
+    let pronoun = matches!(pos, "his" | "her" | "their" | "its");
+    if !(possessive || pronoun) || d.in_quote[k].is_some() {
+        return None;
+    }
+    let next = d.low(i + 1);
+    let introduces = matches!(
+        next,
+        "that" | "to" | "for" | "of" | "on" | "about" | "against" | "over" | ":"
+    ) || (d.is_quote_tok(i + 1) && d.in_quote[i + 1].is_some());
+    if !introduces || i + 2 >= r.end {
+        return None;
+    }
+    // The possessor: a name ("Donald Trump's"), a noun phrase ("the senator's"), a pronoun.
+    let np = if pronoun {
+        NpRef {
+            first: k,
+            last: k,
+            name: None,
+        }
+    } else {
+        let mut np = np_back(d, r.start, k)?;
+        np.last = k;
+        np
+    };
+    if !pronoun && !plausible_speaker(d, &np) && !d.cap(k) {
+        return None;
+    }
+    let start = if matches!(next, "that" | "to" | ":") || d.is_quote_tok(i + 1) {
+        i + 1
+    } else {
+        i + 2
+    };
+    let start = if d.toks[start].is_punct(':') {
+        start + 1
+    } else {
+        start
+    };
+    let start_b = d.toks.get(start)?.s;
+    let mut end = content_end(d, si);
+    if let Some(c) = (start + 1..r.end)
+        .find(|x| d.toks[*x].is_punct(',') && d.in_quote[*x].is_none() && d.toks[*x].s < end)
+    {
+        end = d.toks[c].s;
+    }
+    let content = trim_range(d, start_b..end);
+    if content.is_empty() {
+        return None;
+    }
+    let quotes = quotes_in(d, &content);
+    let direct = !quotes.is_empty() && quotes_cover(d, &quotes, &content);
+    out.push(Raw {
+        id: 0,
+        kind: if direct {
+            ProposalKind::Direct
+        } else {
+            ProposalKind::Indirect
+        },
+        cue: (i, i),
+        who: Who::Np(np),
+        content,
+        quotes,
+        channel: None,
+        sent: si,
+        base: 0.55,
+        why: vec![
+            format!(
+                "cue: the noun `{}` with its possessor `{}`",
+                d.low(i),
+                d.words(k, k)
+            ),
+            "content: what follows the noun, to the clause's end".to_string(),
+        ],
         stance: true,
     });
     Some(i + 1)

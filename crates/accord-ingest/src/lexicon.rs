@@ -144,7 +144,6 @@ const VERBS: &[(&str, Option<&str>, CueClass)] = &[
     ("outline", None, CueClass::Speech),
     ("detail", None, CueClass::Speech),
     ("list", None, CueClass::Speech),
-    ("compare", None, CueClass::Describe),
     ("liken", None, CueClass::Describe),
     ("label", None, CueClass::Describe),
     ("brand", None, CueClass::Describe),
@@ -220,6 +219,12 @@ const VERBS: &[(&str, Option<&str>, CueClass)] = &[
     ("offer", None, CueClass::Position),
     ("refuse", None, CueClass::Position),
     ("vote", None, CueClass::Position), // only as "voted for / against"
+    ("voice", None, CueClass::Speech),
+    ("order", None, CueClass::Speech),
+    ("rail", None, CueClass::Position), // only as "railed against"
+    ("email", None, CueClass::Written),
+    ("push", None, CueClass::Position),  // only as "pushed for"
+    ("press", None, CueClass::Position), // only as "pressed for"
 ];
 
 /// Irregular -ing / third-person forms that the regular rules get wrong.

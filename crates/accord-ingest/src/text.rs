@@ -150,6 +150,16 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
                 }
                 break;
             }
+            // A plural possessive: "the farmers' union" (an apostrophe after an s, before a
+            // lowercase word), as the single-quotation rule reads it too.
+            if i + 2 < n
+                && matches!(chars[i].1, '\'' | '’')
+                && matches!(chars[i - 1].1, 's' | 'S')
+                && chars[i + 1].1 == ' '
+                && chars[i + 2].1.is_lowercase()
+            {
+                i += 1;
+            }
             // A trailing dot of an abbreviation written with inner dots (U.S.), kept.
             if i < n && chars[i].1 == '.' {
                 let w = &text[byte_at(start)..byte_at(i)];

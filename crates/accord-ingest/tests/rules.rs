@@ -265,3 +265,176 @@ fn dedup_keys_are_stable_and_ignore_layout() {
     let back: Proposal = serde_json::from_str(&json).expect("back");
     assert_eq!(back, a[0]);
 }
+
+fn speaker_text(p: &Proposal) -> Option<&str> {
+    p.speaker.as_ref().map(|s| s.span.text.as_str())
+}
+
+#[test]
+fn two_apostrophes_are_a_quotation_mark() {
+    let t = "''We will sign it next week,'' Mrs. Patel said. ''Nothing is left to agree.''";
+    let ps = run(t, "2016-03-01");
+    let p = by_cue(&ps, "said");
+    assert_eq!(p.kind, ProposalKind::Direct);
+    assert_eq!(speaker_text(p), Some("Mrs. Patel"));
+    let parts: Vec<&str> = p.quote_parts.iter().map(|q| q.text.as_str()).collect();
+    assert_eq!(
+        parts,
+        ["We will sign it next week,", "Nothing is left to agree."],
+        "the sentence that is only a quotation continues the statement"
+    );
+    assert_eq!(ps.len(), 1);
+}
+
+#[test]
+fn single_quotes_are_quotations_but_apostrophes_are_not() {
+    let t = "'The deal is finished,' the trade minister said.";
+    let ps = run(t, "2016-03-01");
+    let p = by_cue(&ps, "said");
+    assert_eq!(p.kind, ProposalKind::Direct);
+    assert_eq!(
+        p.quote.as_ref().map(|q| q.text.as_str()),
+        Some("The deal is finished,")
+    );
+    assert_eq!(speaker_text(p), Some("the trade minister"));
+    let t = "‘We are not there yet,’ said the negotiators' chief.";
+    let ps = run(t, "2016-03-01");
+    let p = by_cue(&ps, "said");
+    assert_eq!(
+        p.quote.as_ref().map(|q| q.text.as_str()),
+        Some("We are not there yet,")
+    );
+    // Apostrophes: elisions, plural possessives and contractions open no quotation.
+    let t = "The farmers' union said it doesn't expect the '90s quotas to return.";
+    let ps = run(t, "2016-03-01");
+    let p = by_cue(&ps, "said");
+    assert!(p.quote_parts.is_empty(), "{:?}", p.quote_parts);
+    assert_eq!(p.kind, ProposalKind::Indirect);
+    assert_eq!(
+        p.content.text,
+        "it doesn't expect the '90s quotas to return"
+    );
+    assert_eq!(speaker_text(p), Some("The farmers' union"));
+}
+
+#[test]
+fn positions_taken_are_attributions() {
+    let ps = run(
+        "The senator endorsed the governor's trade plan on Tuesday.",
+        "2016-03-03",
+    );
+    let p = by_cue(&ps, "endorsed");
+    assert_eq!(speaker_text(p), Some("The senator"));
+    assert_eq!(p.content.text, "the governor's trade plan on Tuesday");
+    assert!(p.explanation[0].contains("taking a position"));
+    let ps = run(
+        "Labour called on the government to publish the full text.",
+        "2016-03-03",
+    );
+    let p = by_cue(&ps, "called on");
+    assert_eq!(speaker_text(p), Some("Labour"));
+    assert_eq!(p.content.text, "the government to publish the full text");
+    // A bare form after a determiner or a modifier is a noun, not a cue.
+    let ps = run("The September attack changed the talks.", "2016-03-03");
+    assert!(ps.is_empty(), "{ps:#?}");
+    // Only speech verbs invert: "…, has endorsed Sen. Smith" has no speaker after the cue.
+    let ps = run(
+        "Jane Roe, a former adviser to the campaign, has endorsed Sen. Smith for president.",
+        "2016-03-03",
+    );
+    let p = by_cue(&ps, "has endorsed");
+    assert_eq!(speaker_text(p), Some("Jane Roe"));
+    assert_eq!(p.content.text, "Sen. Smith for president");
+}
+
+#[test]
+fn evidentials_have_no_speaker() {
+    let ps = run(
+        "The agreement appears to be in serious trouble.",
+        "2016-03-03",
+    );
+    let p = by_cue(&ps, "appears");
+    assert!(p.speaker.is_none());
+    assert_eq!(
+        p.content.text,
+        "The agreement appears to be in serious trouble"
+    );
+    let ps = run(
+        "The vote is expected to take place next month.",
+        "2016-03-03",
+    );
+    let p = by_cue(&ps, "is expected");
+    assert!(p.speaker.is_none());
+    assert_eq!(
+        p.content.text,
+        "The vote is expected to take place next month"
+    );
+}
+
+#[test]
+fn asked_opens_a_question_and_the_answer_follows() {
+    let ps = run(
+        "Asked whether the talks had stalled, the minister said they had not.",
+        "2016-03-03",
+    );
+    let q = by_cue(&ps, "Asked");
+    assert!(q.speaker.is_none());
+    assert_eq!(q.content.text, "whether the talks had stalled");
+    let a = by_cue(&ps, "said");
+    assert_eq!(speaker_text(a), Some("the minister"));
+    assert_eq!(a.content.text, "they had not");
+}
+
+#[test]
+fn cue_nouns_with_a_possessor() {
+    // (Inside another attribution's content a cue noun is not a second attribution.)
+    let ps = run(
+        "The ambassador's claim that tariffs would fall, made last week, drew little notice.",
+        "2016-03-03",
+    );
+    let p = by_cue(&ps, "claim");
+    assert_eq!(speaker_text(p), Some("The ambassador's"));
+    assert_eq!(p.content.text, "that tariffs would fall");
+    let ps = run(
+        "Her call for a second vote angered the party leadership.",
+        "2016-03-03",
+    );
+    let p = by_cue(&ps, "call");
+    assert_eq!(speaker_text(p), Some("Her"));
+    assert_eq!(p.content.text, "a second vote angered the party leadership");
+}
+
+#[test]
+fn as_x_reported_takes_the_main_clause() {
+    let ps = run(
+        "As the Financial Times reported, the steel deal has been shelved.",
+        "2025-12-16",
+    );
+    let p = by_cue(&ps, "reported");
+    assert_eq!(speaker_text(p), Some("the Financial Times"));
+    assert_eq!(p.content.text, "the steel deal has been shelved");
+}
+
+#[test]
+fn each_proposal_says_where_its_date_came_from() {
+    use accord_ingest::DateBasis;
+    let ps = run(
+        "Downing Street said on Monday that the tech deal talks were active.",
+        "2025-12-17",
+    );
+    assert_eq!(ps[0].date_basis, DateBasis::Text);
+    let ps = run(
+        "Downing Street said that the tech deal talks were active.",
+        "2025-12-17",
+    );
+    assert_eq!(ps[0].date_basis, DateBasis::Publication);
+    let ps = run(
+        "Downing Street said that the tech deal talks were active.",
+        "not a date",
+    );
+    assert_eq!(ps[0].date_basis, DateBasis::Fallback);
+    assert!(!ps[0].date_basis.is_resolved());
+    assert_eq!(ps[0].valid.to_string(), "1970-01-01");
+    let json = serde_json::to_value(&ps[0]).expect("json");
+    assert_eq!(json["date_basis"], "fallback");
+}

@@ -1,0 +1,64 @@
+//! Extraction throughput on one core over the PolNeAR training articles.
+//!
+//! `cargo run -p accord-ingest --release --example throughput [-- RUNS [CORPUS_DIR]]`
+//!
+//! Reads the 840 article texts once, then extracts from all of them RUNS times (default 7)
+//! on the calling thread, against the bundled `us-uk` dataset and against an empty one, and
+//! prints the median MB/s (10^6 bytes of UTF-8 text per second) with the fastest and slowest
+//! run. Reading files is not timed.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use accord_ingest::eval::load_corpus;
+use accord_ingest::{Document, extract};
+use accord_model::Dataset;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let runs: usize = args.get(1).and_then(|x| x.parse().ok()).unwrap_or(7).max(1);
+    let dir = args.get(2).map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/polnear-train")
+    });
+    let docs: Vec<Document> = load_corpus(&dir, usize::MAX)
+        .into_iter()
+        .map(|a| Document {
+            text: a.text,
+            published: a.published,
+            ..Document::default()
+        })
+        .collect();
+    if docs.is_empty() {
+        eprintln!("no corpus at {}", dir.display());
+        return;
+    }
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let chars: usize = docs.iter().map(|d| d.text.chars().count()).sum();
+    println!(
+        "{} articles, {bytes} bytes ({chars} characters), {runs} runs each, one thread",
+        docs.len()
+    );
+    let bundled = accord_dataset::load_bundled("us-uk")
+        .map(|l| l.dataset)
+        .unwrap_or_default();
+    for (name, ds) in [
+        ("us-uk dataset", &bundled),
+        ("empty dataset", &Dataset::default()),
+    ] {
+        let mut rates = Vec::with_capacity(runs);
+        let mut proposals = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            proposals = docs.iter().map(|d| extract(d, ds).len()).sum::<usize>();
+            let secs = t.elapsed().as_secs_f64();
+            rates.push(bytes as f64 / 1e6 / secs);
+        }
+        rates.sort_by(f64::total_cmp);
+        let median = rates[rates.len() / 2];
+        println!(
+            "{name}: median {median:.2} MB/s (min {:.2}, max {:.2}); {proposals} proposals per run",
+            rates[0],
+            rates[rates.len() - 1]
+        );
+    }
+}

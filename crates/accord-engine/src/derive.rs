@@ -68,6 +68,37 @@ pub(crate) struct Snapshot {
     pub link_bites: Vec<bool>,
     /// Shortest distance (edges) from each item to an item in trouble (0 for one in trouble).
     pub dist: Vec<u32>,
+    /// When set, every value an update overwrites is logged here (what-if uses it to see
+    /// exactly what changed and to look at the state before without copying it).
+    pub journal: Option<Vec<Undo>>,
+}
+
+/// One overwritten value of a snapshot: where, and the value it held.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Undo {
+    Rep(Ix, Rep),
+    Concluded(Ix, bool),
+    Progress(PairIx, Option<Level>),
+    Op(Ix, Op),
+    Bites(u32, bool),
+    Dist(Ix, u32),
+}
+
+impl Undo {
+    /// The item whose summary the change may touch directly.
+    pub(crate) fn item(&self, m: &Model) -> Option<Ix> {
+        match self {
+            Undo::Rep(x, _) | Undo::Concluded(x, _) | Undo::Op(x, _) | Undo::Dist(x, _) => Some(*x),
+            Undo::Bites(l, _) => m.links.get(*l as usize).map(|l| l.from),
+            Undo::Progress(..) => None,
+        }
+    }
+}
+
+fn swap_slot<T: Copy>(v: &mut [T], i: usize, val: &mut T) {
+    if let Some(slot) = v.get_mut(i) {
+        std::mem::swap(slot, val);
+    }
 }
 
 pub(crate) fn mask(s: Status) -> u32 {
@@ -119,7 +150,11 @@ pub(crate) fn withdrawn(m: &Model, c: ClaimIx, k: Date) -> bool {
             ret = Some(true);
             continue;
         }
-        let cands = m.correctors.get(&node);
+        let cands = if m.claim(node).is_some_and(|s| s.corrected) {
+            m.correctors.get(&node)
+        } else {
+            None
+        };
         let mut pushed = None;
         while let Some(&r) = cands.and_then(|v| v.get(i)) {
             i += 1;
@@ -140,17 +175,7 @@ pub(crate) fn withdrawn(m: &Model, c: ClaimIx, k: Date) -> bool {
     ret.unwrap_or(false)
 }
 
-/// The pick order (§2): `Greater` when `a` is the better claim.
-pub(crate) fn pick_cmp(a: &StoredClaim, b: &StoredClaim) -> Ordering {
-    a.start
-        .cmp(&b.start)
-        .then(a.known.cmp(&b.known))
-        .then(a.rank.cmp(&b.rank))
-        .then(a.claim.confidence.total_cmp(&b.claim.confidence))
-        .then_with(|| b.claim.id.cmp(&a.claim.id))
-}
-
-/// [`pick_cmp`] for claims known by index.
+/// The pick order (§2): `Greater` when `a` (index `ai`) is the better claim.
 pub(crate) fn pick_cmp_ix(
     m: &Model,
     ai: ClaimIx,
@@ -189,10 +214,10 @@ pub(crate) enum Ask<'a> {
 }
 
 impl Ask<'_> {
-    fn wants(&self, s: &StoredClaim) -> bool {
+    fn wants(&self, m: &Model, s: &StoredClaim) -> bool {
         match self {
             Ask::Status => s.status.is_some(),
-            Ask::Progress(by) => s.level.is_some() && s.claim.by.as_deref() == *by,
+            Ask::Progress(by) => s.level.is_some() && m.claims.strings.get(s.by) == *by,
         }
     }
 }
@@ -225,7 +250,7 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
     let end = list.partition_point(|c| m.claim(*c).is_some_and(|s| s.start <= d));
     for &c in &list[..end] {
         let Some(s) = m.claim(c) else { continue };
-        if !s.hypo || s.known > k || !ask.wants(s) || withdrawn(m, c, k) {
+        if !s.hypo || s.known > k || !ask.wants(m, s) || withdrawn(m, c, k) {
             continue;
         }
         let better = match out.record {
@@ -233,7 +258,7 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
             Some((Rec::Def(_), date)) => s.start >= date,
             Some((Rec::Hypo(h), _)) => m
                 .claim(h)
-                .is_none_or(|o| pick_cmp(s, o) == Ordering::Greater),
+                .is_none_or(|o| pick_cmp_ix(m, c, s, h, o) == Ordering::Greater),
         };
         if better {
             out.record = Some((Rec::Hypo(c), s.start));
@@ -258,7 +283,7 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
                 continue;
             }
         }
-        if s.hypo || s.known > k || !ask.wants(s) || withdrawn(m, c, k) {
+        if s.hypo || s.known > k || !ask.wants(m, s) || withdrawn(m, c, k) {
             continue;
         }
         if lower.is_none() {
@@ -274,8 +299,9 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
             .find(|e| m.claim(**e).is_some_and(|o| o.voice == s.voice))
         {
             Some(e) => {
-                if m.claim(*e)
-                    .is_none_or(|o| pick_cmp(s, o) == Ordering::Greater)
+                let ei = *e;
+                if m.claim(ei)
+                    .is_none_or(|o| pick_cmp_ix(m, c, s, ei, o) == Ordering::Greater)
                 {
                     *e = c;
                 }
@@ -285,7 +311,7 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
     }
     out.counted
         .sort_by(|a, b| match (m.claim(*a), m.claim(*b)) {
-            (Some(x), Some(y)) => pick_cmp(y, x),
+            (Some(x), Some(y)) => pick_cmp_ix(m, *b, y, *a, x),
             _ => Ordering::Equal,
         });
     out
@@ -603,6 +629,9 @@ pub(crate) fn solve_scc(m: &Model, s: &mut Snapshot, si: usize) -> Vec<Ix> {
         if let Some(slot) = s.op.get_mut(*x as usize)
             && *slot != op
         {
+            if let Some(j) = &mut s.journal {
+                j.push(Undo::Op(*x, *slot));
+            }
             *slot = op;
             changed.push(*x);
         }
@@ -794,6 +823,9 @@ fn shorten(m: &Model, s: &mut Snapshot, sources: Vec<(Ix, u32)>) {
         if let Some(slot) = s.dist.get_mut(x as usize)
             && d < *slot
         {
+            if let Some(j) = &mut s.journal {
+                j.push(Undo::Dist(x, *slot));
+            }
             *slot = d;
             queue.push_back(x);
         }
@@ -812,8 +844,100 @@ fn shorten(m: &Model, s: &mut Snapshot, sources: Vec<(Ix, u32)>) {
                 && let Some(slot) = s.dist.get_mut(*u as usize)
                 && dv + 1 < *slot
             {
+                if let Some(j) = &mut s.journal {
+                    j.push(Undo::Dist(*u, *slot));
+                }
                 *slot = dv + 1;
                 queue.push_back(*u);
+            }
+        }
+    }
+}
+
+fn edge_at(m: &Model, u: Ix, pos: u32) -> Option<&crate::model::Edge> {
+    m.risk_edges
+        .get(u as usize)
+        .and_then(|es| es.get(pos as usize))
+}
+
+/// Raises distances after items left trouble or edges stopped being followed (`starts`: those
+/// items and the sources of those edges). Only the items whose shortest path relied on a lost
+/// target or edge are recomputed: first the *affected* ones are found in order of their old
+/// distance (an item stays valid when a followed edge leads to a valid item one step closer),
+/// then their distances are rebuilt from the valid items around them, nearest first.
+/// Afterwards every distance is realised by a path and locally consistent except at new
+/// targets and newly followed edges, which `shorten` handles.
+fn lengthen(m: &Model, s: &mut Snapshot, starts: &[Ix]) {
+    use std::cmp::Reverse;
+    use std::collections::{BinaryHeap, HashSet};
+    let mut heap: BinaryHeap<Reverse<(u32, Ix)>> = BinaryHeap::new();
+    for x in starts {
+        if let Some(d) = s.dist.get(*x as usize)
+            && *d != NO_PATH
+        {
+            heap.push(Reverse((*d, *x)));
+        }
+    }
+    let mut affected: HashSet<Ix> = HashSet::new();
+    let mut order: Vec<Ix> = Vec::new();
+    while let Some(Reverse((dx, x))) = heap.pop() {
+        if affected.contains(&x) || s.dist.get(x as usize) != Some(&dx) || trouble(m, s, x) {
+            continue;
+        }
+        let supported = dx > 0
+            && m.edges_of(x).iter().any(|e| {
+                edge_followed(s, e)
+                    && !affected.contains(&e.to)
+                    && s.dist.get(e.to as usize).is_some_and(|dv| dv + 1 == dx)
+            });
+        if supported {
+            continue;
+        }
+        affected.insert(x);
+        order.push(x);
+        for (u, pos) in m.risk_redges.get(x as usize).into_iter().flatten() {
+            if s.dist.get(*u as usize) == Some(&(dx + 1))
+                && edge_at(m, *u, *pos).is_some_and(|e| edge_followed(s, e))
+            {
+                heap.push(Reverse((dx + 1, *u)));
+            }
+        }
+    }
+    if order.is_empty() {
+        return;
+    }
+    for x in &order {
+        if let Some(slot) = s.dist.get_mut(*x as usize) {
+            if let Some(j) = &mut s.journal {
+                j.push(Undo::Dist(*x, *slot));
+            }
+            *slot = NO_PATH;
+        }
+    }
+    // Estimates from the valid neighbours, then nearest first within the affected region.
+    for x in &order {
+        let best = m
+            .edges_of(*x)
+            .iter()
+            .filter(|e| edge_followed(s, e) && !affected.contains(&e.to))
+            .filter_map(|e| s.dist.get(e.to as usize).copied())
+            .filter(|d| *d != NO_PATH)
+            .min();
+        if let Some(b) = best {
+            heap.push(Reverse((b + 1, *x)));
+        }
+    }
+    while let Some(Reverse((dx, x))) = heap.pop() {
+        match s.dist.get_mut(x as usize) {
+            Some(slot) if dx < *slot => *slot = dx,
+            _ => continue,
+        }
+        for (u, pos) in m.risk_redges.get(x as usize).into_iter().flatten() {
+            if affected.contains(u)
+                && s.dist.get(*u as usize).is_some_and(|du| dx + 1 < *du)
+                && edge_at(m, *u, *pos).is_some_and(|e| edge_followed(s, e))
+            {
+                heap.push(Reverse((dx + 1, *u)));
             }
         }
     }
@@ -951,6 +1075,25 @@ fn local_risk_path(m: &Model, s: &Snapshot, x: Ix) -> Option<Vec<crate::model::E
 // ---------------------------------------------------------------------------
 
 impl Snapshot {
+    /// Swaps every journaled slot with its logged value: run backwards it turns the snapshot
+    /// into the one before the journaled updates (and the log into their results), run
+    /// forwards again it restores it.
+    pub(crate) fn swap_journal(&mut self, j: &mut [Undo], backwards: bool) {
+        let mut one = |u: &mut Undo| match u {
+            Undo::Rep(x, v) => swap_slot(&mut self.rep, *x as usize, v),
+            Undo::Concluded(x, v) => swap_slot(&mut self.concluded, *x as usize, v),
+            Undo::Progress(p, v) => swap_slot(&mut self.progress, *p as usize, v),
+            Undo::Op(x, v) => swap_slot(&mut self.op, *x as usize, v),
+            Undo::Bites(l, v) => swap_slot(&mut self.link_bites, *l as usize, v),
+            Undo::Dist(x, v) => swap_slot(&mut self.dist, *x as usize, v),
+        };
+        if backwards {
+            j.iter_mut().rev().for_each(&mut one);
+        } else {
+            j.iter_mut().for_each(&mut one);
+        }
+    }
+
     pub(crate) fn derive(m: &Model, d: Date, k: Date) -> Snapshot {
         let n = m.items.len();
         let rep: Vec<Rep> = (0..n).map(|x| reported(m, x as Ix, d, k)).collect();
@@ -973,6 +1116,7 @@ impl Snapshot {
             ],
             link_bites: Vec::new(),
             dist: Vec::new(),
+            journal: None,
         };
         for si in 0..m.sccs.len() {
             solve_scc(m, &mut s, si);
@@ -1013,10 +1157,20 @@ impl Snapshot {
             {
                 dirty.insert(*si);
             }
-            if let Some(slot) = self.rep.get_mut(xi) {
+            if let Some(slot) = self.rep.get_mut(xi)
+                && *slot != new_rep
+            {
+                if let Some(j) = &mut self.journal {
+                    j.push(Undo::Rep(x, *slot));
+                }
                 *slot = new_rep;
             }
-            if let Some(slot) = self.concluded.get_mut(xi) {
+            if let Some(slot) = self.concluded.get_mut(xi)
+                && *slot != new_conc
+            {
+                if let Some(j) = &mut self.journal {
+                    j.push(Undo::Concluded(x, *slot));
+                }
                 *slot = new_conc;
             }
             pairs.extend(m.pairs_of_item.get(xi).into_iter().flatten());
@@ -1026,6 +1180,9 @@ impl Snapshot {
             if let Some(slot) = self.progress.get_mut(p as usize)
                 && *slot != v
             {
+                if let Some(j) = &mut self.journal {
+                    j.push(Undo::Progress(p, *slot));
+                }
                 *slot = v;
                 for r in m.pair_readers.get(p as usize).into_iter().flatten() {
                     if let Some(si) = m.scc_of.get(*r as usize) {
@@ -1059,24 +1216,25 @@ impl Snapshot {
             return;
         }
         // Items that entered trouble only shorten distances: a breadth-first pass from them
-        // suffices. An item leaving trouble (or a link that stops biting) can lengthen them:
-        // then the distances are recomputed.
+        // suffices. Items leaving trouble and links that stop biting can lengthen them: then
+        // only the items whose shortest path went through them are recomputed (`lengthen`).
         let mut first_before: Vec<(Ix, bool)> = Vec::new();
         for (x, b) in trouble_before {
             if !first_before.iter().any(|(y, _)| *y == x) {
                 first_before.push((x, b));
             }
         }
-        let mut full = false;
+        let mut starts: Vec<Ix> = Vec::new();
         let mut sources: Vec<(Ix, u32)> = Vec::new();
         for (x, before) in first_before {
             let now = trouble(m, self, x);
             if now && !before {
                 sources.push((x, 0));
             } else if before && !now {
-                full = true;
+                starts.push(x);
             }
         }
+        let mut bite_on: Vec<usize> = Vec::new();
         if !m.conditional_links.is_empty() {
             // Only links with a condition can change whether they bite.
             let ops = &self.op;
@@ -1097,22 +1255,30 @@ impl Snapshot {
             }
             for (li, bites) in flips {
                 if let Some(slot) = self.link_bites.get_mut(li) {
+                    if let Some(j) = &mut self.journal {
+                        j.push(Undo::Bites(li as u32, *slot));
+                    }
                     *slot = bites;
                 }
-                match (bites, m.links.get(li)) {
-                    (true, Some(l)) => {
-                        let dt = self.dist.get(l.to as usize).copied().unwrap_or(NO_PATH);
-                        if dt != NO_PATH {
-                            sources.push((l.from, dt + 1));
-                        }
-                    }
-                    _ => full = true,
+                if bites {
+                    bite_on.push(li);
+                } else if let Some(l) = m.links.get(li) {
+                    starts.push(l.from);
                 }
             }
         }
-        if full {
-            self.dist = compute_dist(m, self);
-        } else if !sources.is_empty() {
+        if !starts.is_empty() {
+            lengthen(m, self, &starts);
+        }
+        for li in bite_on {
+            if let Some(l) = m.links.get(li) {
+                let dt = self.dist.get(l.to as usize).copied().unwrap_or(NO_PATH);
+                if dt != NO_PATH {
+                    sources.push((l.from, dt + 1));
+                }
+            }
+        }
+        if !sources.is_empty() {
             shorten(m, self, sources);
         }
     }

@@ -54,7 +54,7 @@ pub struct ClaimView {
 
 pub(crate) fn claim_view(m: &Model, c: ClaimIx) -> Option<ClaimView> {
     let s = m.claim(c)?;
-    let cl = &s.claim;
+    let cl = &m.full_claim(c)?;
     let src = m.ds.source(&cl.source);
     Some(ClaimView {
         id: cl.id.clone(),
@@ -457,7 +457,7 @@ fn status_node(m: &Model, s: &Snapshot, x: Ix, text: String) -> Node {
         if derive::withdrawn(m, *c, s.k) {
             withdrawn.extend(claim_view(m, *c));
         } else if matches!(
-            sc.claim.asserts,
+            m.claims.asserts(*c).unwrap_or(Asserts::Statement),
             Asserts::Statement | Asserts::DeclinedToComment | Asserts::NoResponse
         ) {
             statements.extend(claim_view(m, *c));

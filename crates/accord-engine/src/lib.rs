@@ -18,6 +18,7 @@ mod explain;
 mod exposure;
 mod model;
 mod peer;
+mod store;
 mod timeline;
 mod whatif;
 
@@ -155,7 +156,7 @@ impl Engine {
         let mut m = Model::new(ds);
         let mut skipped = Vec::new();
         for c in &ds.claims {
-            if let Err(e) = m.insert_claim(c.clone(), false) {
+            if let Err(e) = m.insert_claim(c, false) {
                 skipped.push((c.id.clone(), e));
             }
         }
@@ -177,9 +178,10 @@ impl Engine {
         &self.skipped
     }
 
-    /// Every stored claim (hypotheses included), in the order added.
-    pub fn claims(&self) -> impl Iterator<Item = &Claim> {
-        self.m.claims.iter().flatten().map(|s| &s.claim)
+    /// Every stored claim (hypotheses included), in the order added. (Claims are stored
+    /// compactly: each is rebuilt as it is read.)
+    pub fn claims(&self) -> impl Iterator<Item = Claim> + '_ {
+        self.m.claims.live().filter_map(|c| self.m.full_claim(c))
     }
 
     /// Every item id with its kind, in dataset order.
@@ -228,15 +230,14 @@ impl Engine {
 
     fn add(&mut self, claim: Claim, hypo: bool) -> Result<(), EngineError> {
         if let Some(t) = claim.corrects()
-            && !self.m.claim_index.contains_key(t)
+            && self.m.claims.find(t).is_none()
         {
             return Err(EngineError::UnknownClaim {
                 id: t.clone(),
-                suggestion: accord_lang::suggest(t, self.m.claim_index.keys().map(String::as_str))
-                    .map(str::to_string),
+                suggestion: accord_lang::suggest(t, self.m.claims.ids()).map(str::to_string),
             });
         }
-        let ix = self.m.insert_claim(claim, hypo)?;
+        let ix = self.m.insert_claim(&claim, hypo)?;
         let touched = self.chain_items(ix);
         self.touch(&touched);
         Ok(())
@@ -256,22 +257,22 @@ impl Engine {
     /// Removes a stored claim (an undo, not a retraction: a retraction is a new claim) and
     /// updates every kept snapshot incrementally.
     pub fn remove_claim(&mut self, id: &str) -> Result<Claim, EngineError> {
-        let Some(&ix) = self.m.claim_index.get(id) else {
+        let Some(ix) = self.m.claims.find(id) else {
             return Err(EngineError::UnknownClaim {
                 id: id.to_string(),
-                suggestion: accord_lang::suggest(id, self.m.claim_index.keys().map(String::as_str))
-                    .map(str::to_string),
+                suggestion: accord_lang::suggest(id, self.m.claims.ids()).map(str::to_string),
             });
         };
         let touched = self.chain_items(ix);
-        let Some(stored) = self.m.remove_claim(ix) else {
+        let full = self.m.full_claim(ix);
+        let (Some(_), Some(full)) = (self.m.remove_claim(ix), full) else {
             return Err(EngineError::UnknownClaim {
                 id: id.to_string(),
                 suggestion: None,
             });
         };
         self.touch(&touched);
-        Ok(stored.claim)
+        Ok(full)
     }
 
     /// Makes sure the snapshot for `(d, k)` exists and returns its position.

@@ -9,6 +9,7 @@ use accord_model::{Claim, Dataset, Entry, Id, ItemKind, LinkKind, SourceKind, St
 use jiff::civil::Date;
 
 use crate::cond::{self, Cond, PairIx, Reads};
+use crate::store::ClaimStore;
 
 /// A dense item index.
 pub(crate) type Ix = u32;
@@ -63,24 +64,30 @@ pub(crate) struct Edge {
     pub detail: u32,
 }
 
-#[derive(Debug, Clone)]
+/// What derivation reads of a stored claim (its provenance is in the claim store).
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct StoredClaim {
-    pub claim: Claim,
     pub item: Ix,
-    pub hypo: bool,
     pub start: Date,
     /// The last day of the valid range.
     pub end: Date,
     pub known: Date,
+    pub voice: u32,
+    pub corrects: Option<ClaimIx>,
+    /// For `progress`: whose (an interned party id, or `store::NONE`).
+    pub by: u32,
     /// The canonical status asserted (`status`, `met`, `missed`).
     pub status: Option<Status>,
     /// The level asserted (`progress`).
     pub level: Option<Level>,
-    pub voice: u32,
     pub rank: u8,
-    pub corrects: Option<ClaimIx>,
+    pub hypo: bool,
     /// Whether the claim is on a loop of corrections (its correction is then ignored).
     pub in_cycle: bool,
+    /// Whether some stored claim corrects this one (else it cannot be withdrawn).
+    pub corrected: bool,
+    /// False once removed.
+    pub live: bool,
 }
 
 /// A compiled condition with its text (for explanations).
@@ -152,15 +159,17 @@ pub(crate) struct Model {
     /// Reverse risk edges: for each item, (source item, position in its edge list).
     pub risk_redges: Vec<Vec<(Ix, u32)>>,
     // The claim store.
-    pub claims: Vec<Option<StoredClaim>>,
-    pub claim_index: HashMap<Id, ClaimIx>,
+    pub claims: ClaimStore,
     /// Claims about each item, sorted by (valid start, known, index).
     pub by_item: Vec<Vec<ClaimIx>>,
     /// For each item, the longest valid range of its claims, in days (bounds window scans).
     pub max_span: Vec<i64>,
     /// The claims that correct each claim.
     pub correctors: HashMap<ClaimIx, Vec<ClaimIx>>,
-    pub voices: HashMap<String, u32>,
+    /// Voices by (interned party or source, whether a source).
+    pub voices: HashMap<(u32, bool), u32>,
+    /// Per interned source id: its rank and interned outlet.
+    pub source_meta: HashMap<u32, (u8, u32)>,
 }
 
 /// Source-kind rank for the pick order; hypotheses rank above all.
@@ -769,12 +778,12 @@ impl Model {
             scc_monotone,
             risk_edges,
             risk_redges,
-            claims: Vec::new(),
-            claim_index: HashMap::new(),
+            claims: ClaimStore::default(),
             by_item: vec![Vec::new(); n],
             max_span: vec![0; n],
             correctors: HashMap::new(),
             voices: HashMap::new(),
+            source_meta: HashMap::new(),
         }
     }
 
@@ -787,7 +796,7 @@ impl Model {
     }
 
     pub(crate) fn claim(&self, c: ClaimIx) -> Option<&StoredClaim> {
-        self.claims.get(c as usize).and_then(Option::as_ref)
+        self.claims.get(c)
     }
 
     /// `commitments(x, by)` for any item and party (not only the pairs conditions read).
@@ -822,13 +831,27 @@ impl Model {
         b.commitments(x, by)
     }
 
-    fn voice_of(&mut self, c: &Claim) -> u32 {
+    /// The source's rank and outlet (interned), looked up once per source.
+    fn source_meta(&mut self, source: &str) -> (u32, u8, u32) {
+        let si = self.claims.strings.intern(source);
+        if let Some((rank, outlet)) = self.source_meta.get(&si) {
+            return (si, *rank, *outlet);
+        }
+        let (rank, outlet) = match self.ds.source(source) {
+            Some(s) => (source_rank(s.kind), s.outlet.clone()),
+            None => (0, None),
+        };
+        let outlet = outlet.map_or(crate::store::NONE, |o| self.claims.strings.intern(&o));
+        self.source_meta.insert(si, (rank, outlet));
+        (si, rank, outlet)
+    }
+
+    /// A claim's voice: its speaker, else its source's outlet, else its source.
+    fn voice_of(&mut self, c: &Claim, source: u32, outlet: u32) -> u32 {
         let key = match &c.speaker {
-            Some(s) => format!("p:{s}"),
-            None => match self.ds.source(&c.source).and_then(|s| s.outlet.clone()) {
-                Some(o) => format!("p:{o}"),
-                None => format!("s:{}", c.source),
-            },
+            Some(s) => (self.claims.strings.intern(s), false),
+            None if outlet != crate::store::NONE => (outlet, false),
+            None => (source, true),
         };
         let next = self.voices.len() as u32;
         *self.voices.entry(key).or_insert(next)
@@ -837,11 +860,11 @@ impl Model {
     /// Stores a claim. Returns its index, or why it cannot be used.
     pub(crate) fn insert_claim(
         &mut self,
-        claim: Claim,
+        claim: &Claim,
         hypo: bool,
     ) -> Result<ClaimIx, crate::EngineError> {
-        if self.claim_index.contains_key(&claim.id) {
-            return Err(crate::EngineError::DuplicateClaim(claim.id));
+        if self.claims.find(&claim.id).is_some() {
+            return Err(crate::EngineError::DuplicateClaim(claim.id.clone()));
         }
         let Some(item) = self.item_ix(&claim.about) else {
             return Err(crate::EngineError::UnknownItem {
@@ -867,50 +890,43 @@ impl Model {
             }
             _ => None,
         };
-        let corrects = claim
-            .corrects()
-            .and_then(|id| self.claim_index.get(id).copied());
-        let rank = if hypo {
-            HYPOTHESIS_RANK
-        } else {
-            self.ds
-                .source(&claim.source)
-                .map_or(0, |s| source_rank(s.kind))
-        };
-        let voice = self.voice_of(&claim);
-        let ix = self.claims.len() as ClaimIx;
-        let stored = StoredClaim {
+        let corrects = claim.corrects().and_then(|id| self.claims.find(id));
+        let (source, rank, outlet) = self.source_meta(&claim.source);
+        let rank = if hypo { HYPOTHESIS_RANK } else { rank };
+        let voice = self.voice_of(claim, source, outlet);
+        let hot = StoredClaim {
             item,
-            hypo,
             start: claim.valid.start,
             end: claim.valid.end,
             known: claim.known,
+            voice,
+            corrects,
+            by: crate::store::NONE,
             status,
             level,
-            voice,
             rank,
-            corrects,
+            hypo,
             in_cycle: false,
-            claim,
+            corrected: false,
+            live: true,
         };
-        let key = (stored.start, stored.known, ix);
-        let span = i64::from((stored.end - stored.start).get_days());
+        let key = (hot.start, hot.known);
+        let span = i64::from((hot.end - hot.start).get_days());
         if let Some(m) = self.max_span.get_mut(item as usize) {
             *m = (*m).max(span);
         }
-        self.claim_index.insert(stored.claim.id.clone(), ix);
-        self.claims.push(Some(stored));
+        let ix = self.claims.push(claim, hot);
         let list = &mut self.by_item[item as usize];
         let claims = &self.claims;
-        let pos = list.partition_point(|c| {
-            claims
-                .get(*c as usize)
-                .and_then(Option::as_ref)
-                .is_some_and(|s| (s.start, s.known, *c) < key)
-        });
+        // Sorted by (start, known, index): a new claim has the largest index.
+        let pos =
+            list.partition_point(|c| claims.get(*c).is_some_and(|s| (s.start, s.known) <= key));
         list.insert(pos, ix);
         if let Some(t) = corrects {
             self.correctors.entry(t).or_default().push(ix);
+            if let Some(s) = self.claims.get_mut(t) {
+                s.corrected = true;
+            }
         }
         Ok(ix)
     }
@@ -919,28 +935,39 @@ impl Model {
     /// correction loops. Called once after the dataset's claims are stored.
     pub(crate) fn resolve_corrections(&mut self) {
         let mut late = Vec::new();
-        for (ix, c) in self.claims.iter().enumerate() {
-            if let Some(c) = c
+        for ix in self.claims.live() {
+            if let Some(c) = self.claims.get(ix)
                 && c.corrects.is_none()
-                && let Some(t) = c.claim.corrects().and_then(|id| self.claim_index.get(id))
-                && *t as usize != ix
+                && let Some(t) = self
+                    .claims
+                    .corrects_id(ix)
+                    .and_then(|id| self.claims.find(id))
+                && t != ix
             {
-                late.push((ix as ClaimIx, *t));
+                late.push((ix, t));
             }
         }
         for (ix, t) in late {
-            if let Some(Some(c)) = self.claims.get_mut(ix as usize) {
+            if let Some(c) = self.claims.get_mut(ix) {
                 c.corrects = Some(t);
+            }
+            if let Some(c) = self.claims.get_mut(t) {
+                c.corrected = true;
             }
             self.correctors.entry(t).or_default().push(ix);
         }
         let n = self.claims.len();
-        for start in 0..n {
-            let mut cur = self.claim(start as ClaimIx).and_then(|c| c.corrects);
+        let with_corrections: Vec<ClaimIx> = self
+            .claims
+            .live()
+            .filter(|c| self.claim(*c).is_some_and(|s| s.corrects.is_some()))
+            .collect();
+        for start in with_corrections {
+            let mut cur = self.claim(start).and_then(|c| c.corrects);
             let mut steps = 0usize;
             let mut cyc = false;
             while let Some(c) = cur {
-                if c as usize == start {
+                if c == start {
                     cyc = true;
                     break;
                 }
@@ -950,7 +977,7 @@ impl Model {
                 }
                 cur = self.claim(c).and_then(|s| s.corrects);
             }
-            if cyc && let Some(Some(c)) = self.claims.get_mut(start) {
+            if cyc && let Some(c) = self.claims.get_mut(start) {
                 c.in_cycle = true;
             }
         }
@@ -958,8 +985,7 @@ impl Model {
 
     /// Removes a claim from the store.
     pub(crate) fn remove_claim(&mut self, ix: ClaimIx) -> Option<StoredClaim> {
-        let stored = self.claims.get_mut(ix as usize)?.take()?;
-        self.claim_index.remove(&stored.claim.id);
+        let stored = self.claims.remove(ix)?;
         if let Some(list) = self.by_item.get_mut(stored.item as usize) {
             list.retain(|c| *c != ix);
         }
@@ -967,8 +993,38 @@ impl Model {
             && let Some(v) = self.correctors.get_mut(&t)
         {
             v.retain(|c| *c != ix);
+            if v.is_empty() {
+                self.correctors.remove(&t);
+                if let Some(s) = self.claims.get_mut(t) {
+                    s.corrected = false;
+                }
+            }
         }
         Some(stored)
+    }
+
+    /// The claim `c` as it was given.
+    pub(crate) fn full_claim(&self, c: ClaimIx) -> Option<Claim> {
+        let s = self.claim(c)?;
+        let about = self.item(s.item).map_or("", |d| d.id.as_str());
+        self.claims.full(c, about)
+    }
+
+    /// The items from which a path of risk edges (any, followed or not) leads to one of
+    /// `from`, these included; sorted.
+    pub(crate) fn upstream(&self, from: &[Ix]) -> Vec<Ix> {
+        let mut seen: std::collections::HashSet<Ix> = from.iter().copied().collect();
+        let mut stack: Vec<Ix> = seen.iter().copied().collect();
+        while let Some(v) = stack.pop() {
+            for u in self.preds_of(v) {
+                if seen.insert(u) {
+                    stack.push(u);
+                }
+            }
+        }
+        let mut out: Vec<Ix> = seen.into_iter().collect();
+        out.sort_unstable();
+        out
     }
 
     /// The risk edges from `x`, sorted by (target, kind, detail).
@@ -996,19 +1052,15 @@ impl Model {
 
     /// The indexes of the stored claims, in order.
     pub(crate) fn live_claims(&self) -> impl Iterator<Item = ClaimIx> + '_ {
-        self.claims
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.is_some())
-            .map(|(i, _)| i as ClaimIx)
+        self.claims.live()
     }
 
     pub(crate) fn claim_id(&self, c: ClaimIx) -> &str {
-        self.claim(c).map_or("", |s| s.claim.id.as_str())
+        self.claims.id(c)
     }
 
     pub(crate) fn claim_confidence(&self, c: ClaimIx) -> f64 {
-        self.claim(c).map_or(0.0, |s| s.claim.confidence)
+        self.claims.confidence(c)
     }
 
     pub(crate) fn suggest_item(&self, id: &str) -> Option<String> {

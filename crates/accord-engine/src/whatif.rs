@@ -307,7 +307,9 @@ impl Engine {
         k: Date,
     ) -> Result<WhatIf, EngineError> {
         let i = self.view(d, k);
-        let before = self.views[i].clone();
+        if let Some(v) = self.views.get_mut(i) {
+            v.journal = Some(Vec::new());
+        }
         let mut added: Vec<String> = Vec::new();
         let mut result = Ok(());
         for h in hypotheses {
@@ -320,49 +322,66 @@ impl Engine {
                 }
             }
         }
-        let out = result.map(|()| {
-            let i = self.view(d, k);
-            let after = &self.views[i];
+        let mut journal = self
+            .views
+            .get_mut(i)
+            .and_then(|v| v.journal.take())
+            .unwrap_or_default();
+        // Only the items whose values changed, and those with a path to them, can differ:
+        // their summaries after, then (swapping the logged values back in) before.
+        let mut after_part: Vec<(Ix, Summary, Summary, crate::Why)> = Vec::new();
+        if result.is_ok()
+            && let Some(s) = self.views.get_mut(i)
+        {
             let m = &self.m;
-            let mut changes = Vec::new();
-            for x in 0..m.items.len() {
-                let x = x as Ix;
-                let a = summary(m, &before, x);
-                let b = summary(m, after, x);
-                if a == b {
-                    continue;
+            let touched: Vec<Ix> = journal.iter().filter_map(|u| u.item(m)).collect();
+            let cone = m.upstream(&touched);
+            let after: Vec<Summary> = cone.iter().map(|x| summary(m, s, *x)).collect();
+            s.swap_journal(&mut journal, true);
+            let before: Vec<Summary> = cone.iter().map(|x| summary(m, s, *x)).collect();
+            s.swap_journal(&mut journal, false);
+            for ((x, a), b) in cone.iter().zip(before).zip(after) {
+                if a != b {
+                    after_part.push((*x, a, b, why(m, s, *x)));
                 }
-                let wa = why(m, &before, x);
-                let wb = why(m, after, x);
-                let mut reasons = Vec::new();
-                diff_nodes(&wa.tree, &wb.tree, 0, &mut reasons);
-                let def = m.item(x);
-                changes.push(ItemChange {
-                    id: a.id.clone(),
-                    kind: def.map_or(ItemKind::Instrument, |d| d.kind),
-                    name: def.map(|d| d.name.clone()).unwrap_or_default(),
-                    changes: crate::timeline::changes_of(&a, &b),
-                    before: a,
-                    after: b,
-                    reasons,
-                });
             }
-            let hypotheses = added
-                .iter()
-                .filter_map(|id| m.claim_index.get(id))
-                .filter_map(|c| claim_view(m, *c))
-                .collect();
-            WhatIf {
-                as_of: d,
-                known_at: k,
-                hypotheses,
-                changes,
-            }
-        });
+        }
+        let hypo_views: Vec<ClaimView> = added
+            .iter()
+            .filter_map(|id| self.m.claims.find(id))
+            .filter_map(|c| claim_view(&self.m, c))
+            .collect();
         for id in added.iter().rev() {
             // Removing what was just added cannot fail; an error here would mean a bug.
             let _ = self.remove_claim(id);
         }
-        out
+        result.map(|()| {
+            let m = &self.m;
+            let s = &self.views[i];
+            let changes = after_part
+                .into_iter()
+                .map(|(x, a, b, wb)| {
+                    let wa = why(m, s, x);
+                    let mut reasons = Vec::new();
+                    diff_nodes(&wa.tree, &wb.tree, 0, &mut reasons);
+                    let def = m.item(x);
+                    ItemChange {
+                        id: a.id.clone(),
+                        kind: def.map_or(ItemKind::Instrument, |d| d.kind),
+                        name: def.map(|d| d.name.clone()).unwrap_or_default(),
+                        changes: crate::timeline::changes_of(&a, &b),
+                        before: a,
+                        after: b,
+                        reasons,
+                    }
+                })
+                .collect();
+            WhatIf {
+                as_of: d,
+                known_at: k,
+                hypotheses: hypo_views,
+                changes,
+            }
+        })
     }
 }

@@ -1832,7 +1832,12 @@ fn plausible_speaker(d: &Doc, np: &NpRef) -> bool {
 /// The sentence's leading name, for participle cues without a subject.
 fn leading_np(d: &Doc, si: usize) -> Option<NpRef> {
     let r = d.sent_toks[si].clone();
-    let mut k = r.start;
+    let mut start = r.start;
+    // "However, …": a connective is not the subject.
+    while start < r.end && (CONNECTIVES.contains(&d.low(start)) || d.toks[start].is_punct(',')) {
+        start += 1;
+    }
+    let mut k = start;
     let mut last = None;
     while k < r.end
         && (d.cap(k) || (d.low(k) == "'s") || (last.is_some() && matches!(d.low(k), "of" | "-")))
@@ -1843,7 +1848,7 @@ fn leading_np(d: &Doc, si: usize) -> Option<NpRef> {
         k += 1;
     }
     let np = last.map(|l| NpRef {
-        first: r.start,
+        first: start,
         last: l,
         name: None,
     })?;
@@ -2876,16 +2881,21 @@ fn resolve_speaker(
     let words = d.words(np.first, np.last);
     let span = d.span(d.tok_span(np.first, np.last));
     let lw = d.low(np.first);
-    // Pronouns.
+    // Pronouns (and possessive pronouns owning a cue noun: "her call for …").
     if np.first == np.last
         && (PRONOUNS_PERSON.contains(&lw)
             || PRONOUNS_PLURAL.contains(&lw)
-            || PRONOUNS_OTHER.contains(&lw))
+            || PRONOUNS_OTHER.contains(&lw)
+            || matches!(lw, "his" | "her" | "their" | "its"))
     {
-        let want_person = PRONOUNS_PERSON.contains(&lw);
+        let want_person = PRONOUNS_PERSON.contains(&lw) || matches!(lw, "his" | "her");
+        // "I", "we" and "you" are the writer, a transcript's speaker or the audience: not
+        // the last person named.
+        let first_person = matches!(lw, "i" | "we" | "you");
         let ante = history
             .iter()
             .rev()
+            .filter(|_| !first_person)
             .find(|h| if want_person { h.person } else { !h.person });
         return match ante {
             Some(a) => {
@@ -2906,9 +2916,11 @@ fn resolve_speaker(
                 })
             }
             None => {
-                why.push(format!(
-                    "speaker: `{words}` with nobody earlier to refer to"
-                ));
+                why.push(if first_person {
+                    format!("speaker: `{words}` (first or second person: left unresolved)")
+                } else {
+                    format!("speaker: `{words}` with nobody earlier to refer to")
+                });
                 Some(Resolved {
                     guess: SpeakerGuess {
                         text: words,
@@ -2919,7 +2931,7 @@ fn resolve_speaker(
                         antecedent: None,
                         confidence: 0.3,
                     },
-                    person: want_person,
+                    person: want_person || first_person,
                     head: lw.to_string(),
                 })
             }

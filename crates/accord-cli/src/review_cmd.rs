@@ -8,7 +8,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use accord_store::ops::OpError;
-use accord_store::{ClaimDraft, NewProposal, ProposalRecord, ProposalStatus, Store};
+use accord_store::{ArticleRecord, ClaimDraft, NewProposal, ProposalRecord, ProposalStatus, Store};
 use clap::{Args, Subcommand};
 
 use crate::common::fail;
@@ -146,6 +146,255 @@ fn line(p: &ProposalRecord) -> String {
     )
 }
 
+/// Words of the article shown either side of a proposal's quote.
+const CONTEXT_WORDS: usize = 8;
+
+/// The span a proposal is about: its quote, else its content (offsets into the article).
+fn focus(prov: &serde_json::Value) -> Option<(usize, usize)> {
+    let span = |name: &str| {
+        let v = prov.get(name)?;
+        let s = usize::try_from(v.get("start")?.as_u64()?).ok()?;
+        let e = usize::try_from(v.get("end")?.as_u64()?).ok()?;
+        Some((s, e))
+    };
+    span("quote").or_else(|| span("content"))
+}
+
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `accord review show ID` for people: the claim it would make, the article with the quote in
+/// its context, the offsets and rules, and the review.
+fn show_text(
+    p: &ProposalRecord,
+    article: Option<&ArticleRecord>,
+    context: Option<&(usize, usize, (String, String, String))>,
+) -> String {
+    use std::fmt::Write;
+    let d = &p.draft;
+    let mut s = String::new();
+    let _ = writeln!(s, "proposal {} ({})", p.id, p.status);
+    let row = |s: &mut String, k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            let _ = writeln!(s, "  {k:<11} {v}");
+        }
+    };
+    row(
+        &mut s,
+        "about",
+        Some(d.about.clone().unwrap_or_else(|| "(missing)".into())),
+    );
+    let asserts = d
+        .asserts
+        .and_then(|x| serde_json::to_value(x).ok())
+        .and_then(|v| v.as_str().map(str::to_string));
+    row(
+        &mut s,
+        "asserts",
+        Some(match (&asserts, &d.value) {
+            (Some(x), Some(v)) => format!("{x} “{v}”"),
+            (Some(x), None) => x.clone(),
+            _ => "(missing)".into(),
+        }),
+    );
+    row(&mut s, "by", d.by.clone());
+    row(
+        &mut s,
+        "valid",
+        Some(
+            d.valid
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "(missing)".into()),
+        ),
+    );
+    row(
+        &mut s,
+        "known",
+        Some(
+            d.known
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "(missing)".into()),
+        ),
+    );
+    row(
+        &mut s,
+        "source",
+        Some(d.source.clone().unwrap_or_else(|| {
+            "(missing: give one with `accord review edit ID --source SOURCE`)".into()
+        })),
+    );
+    row(&mut s, "speaker", d.speaker.clone());
+    row(&mut s, "role", d.role.clone());
+    row(
+        &mut s,
+        "channel",
+        d.channel
+            .and_then(|c| serde_json::to_value(c).ok())
+            .and_then(|v| v.as_str().map(str::to_string)),
+    );
+    row(
+        &mut s,
+        "confidence",
+        d.confidence.map(|c| format!("{c:.2}")),
+    );
+    row(
+        &mut s,
+        "quote",
+        d.quote.as_deref().map(|q| format!("“{}”", flat(q))),
+    );
+    row(&mut s, "note", d.note.clone());
+    let prov = &p.provenance;
+    if let Some(a) = prov.get("article") {
+        let _ = writeln!(s);
+        let title = article
+            .and_then(|x| x.title.clone())
+            .or_else(|| a.get("title").and_then(|t| t.as_str()).map(str::to_string));
+        let _ = writeln!(
+            s,
+            "article     {}",
+            title
+                .map(|t| format!("“{t}”"))
+                .unwrap_or_else(|| "(no title)".into())
+        );
+        match article {
+            Some(art) => {
+                let urls = art.urls();
+                match urls.split_first() {
+                    Some((first, rest)) => {
+                        let _ = writeln!(s, "  url       {first}");
+                        for u in rest {
+                            let _ = writeln!(s, "  also at   {u}");
+                        }
+                    }
+                    None => {
+                        let _ = writeln!(s, "  url       (none recorded)");
+                    }
+                }
+                let mut by = Vec::new();
+                if let Some(d) = art.published {
+                    by.push(format!("published {d}"));
+                }
+                if let Some(x) = &art.publisher {
+                    by.push(x.clone());
+                }
+                if let Some(x) = &art.author {
+                    by.push(format!("by {x}"));
+                }
+                if !by.is_empty() {
+                    let _ = writeln!(s, "  {}", by.join(", "));
+                }
+                let _ = writeln!(
+                    s,
+                    "  content key {} ({} chars stored, first ingested {})",
+                    art.content_key,
+                    art.text.chars().count(),
+                    art.first_ingested
+                );
+            }
+            None => {
+                if let Some(u) = a.get("url").and_then(|u| u.as_str()) {
+                    let _ = writeln!(s, "  url       {u}");
+                }
+                if let Some(k) = a.get("content_key").and_then(|u| u.as_str()) {
+                    let _ = writeln!(s, "  content key {k} (the article is not in this store)");
+                }
+            }
+        }
+        if let Some(f) = prov.get("feed") {
+            let _ = writeln!(
+                s,
+                "  feed      {} (entry {})",
+                f.get("url").and_then(|x| x.as_str()).unwrap_or("?"),
+                f.get("entry_key").and_then(|x| x.as_str()).unwrap_or("?")
+            );
+        }
+        if let Some((start, end, (before, text, after))) = context {
+            let _ = writeln!(s, "\nin context (characters {start}–{end}):");
+            let _ = writeln!(
+                s,
+                "  …{}«{}»{}…",
+                flat_keep_edges(before),
+                flat(text),
+                flat_keep_edges(after)
+            );
+        }
+        let part = |name: &str| -> Option<String> {
+            let v = prov.get(name)?;
+            Some(format!(
+                "{name} “{}” [{}..{}]",
+                flat(v.get("text")?.as_str()?),
+                v.get("start")?.as_u64()?,
+                v.get("end")?.as_u64()?
+            ))
+        };
+        let speaker = prov.get("speaker").and_then(|sp| {
+            let span = sp.get("span")?;
+            Some(format!(
+                "speaker “{}” [{}..{}]",
+                flat(sp.get("text")?.as_str()?),
+                span.get("start")?.as_u64()?,
+                span.get("end")?.as_u64()?
+            ))
+        });
+        let parts: Vec<String> = [speaker, part("cue"), part("content")]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !parts.is_empty() {
+            let _ = writeln!(s, "offsets: {}", parts.join(", "));
+        }
+        if let Some(rules) = prov.get("rules").and_then(|r| r.as_array()) {
+            let _ = writeln!(s, "rules:");
+            for r in rules.iter().filter_map(|r| r.as_str()) {
+                let _ = writeln!(s, "  · {r}");
+            }
+        }
+    } else if let Some(o) = prov.as_object() {
+        let _ = writeln!(s, "provenance:");
+        for (k, v) in o {
+            let v = match v {
+                serde_json::Value::String(t) => t.clone(),
+                other => other.to_string(),
+            };
+            let _ = writeln!(s, "  {k}: {v}");
+        }
+    }
+    if p.status != ProposalStatus::Proposed {
+        let _ = writeln!(
+            s,
+            "\n{} by {} at {}{}",
+            p.status,
+            p.reviewer.as_deref().unwrap_or("?"),
+            p.reviewed_at.as_deref().unwrap_or("?"),
+            p.claim_id
+                .as_deref()
+                .map(|c| format!(" as claim {c}"))
+                .unwrap_or_default()
+        );
+        if let Some(r) = &p.reason {
+            let _ = writeln!(s, "reason: {r}");
+        }
+        if let Some(e) = p.edits.as_ref().filter(|e| **e != ClaimDraft::default()) {
+            let _ = writeln!(s, "edits: {}", serde_json::to_string(e).unwrap_or_default());
+        }
+    }
+    s
+}
+
+/// Whitespace collapsed, keeping one space at either edge when there was one.
+fn flat_keep_edges(s: &str) -> String {
+    let mut out = String::new();
+    if s.starts_with(char::is_whitespace) {
+        out.push(' ');
+    }
+    out.push_str(&flat(s));
+    if s.ends_with(char::is_whitespace) && !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
+}
+
 fn op_fail(e: OpError) -> ExitCode {
     match e {
         OpError::Invalid(p) => {
@@ -229,22 +478,66 @@ pub fn review(a: ReviewArgs) -> ExitCode {
                 Ok(None) => return fail(format!("there is no proposal {}", a.id)),
                 Err(e) => return fail(e),
             };
-            let text = if a.json {
-                serde_json::to_string_pretty(&p)
-            } else {
-                serde_json::to_string_pretty(&serde_json::json!({
-                    "id": p.id, "status": p.status, "draft": p.draft,
-                    "provenance": p.provenance, "reviewer": p.reviewer,
-                    "reason": p.reason, "claim_id": p.claim_id,
-                }))
+            // A proposal from `accord ingest` names the article it was found in.
+            let article = match p
+                .provenance
+                .get("article")
+                .and_then(|x| x.get("content_key"))
+                .and_then(|k| k.as_str())
+            {
+                Some(k) => match store.article(k) {
+                    Ok(x) => x,
+                    Err(e) => return fail(e),
+                },
+                None => None,
             };
-            match text {
-                Ok(s) => {
-                    println!("{s}");
-                    ExitCode::SUCCESS
+            let context = article.as_ref().and_then(|art| {
+                let (start, end) = focus(&p.provenance)?;
+                art.in_context(start, end, CONTEXT_WORDS)
+                    .map(|c| (start, end, c))
+            });
+            if a.json {
+                let mut v = match serde_json::to_value(&p) {
+                    Ok(v) => v,
+                    Err(e) => return fail(e),
+                };
+                if let serde_json::Value::Object(m) = &mut v {
+                    if let Some(art) = &article {
+                        m.insert(
+                            "article".into(),
+                            serde_json::json!({
+                                "content_key": art.content_key,
+                                "title": art.title,
+                                "author": art.author,
+                                "publisher": art.publisher,
+                                "published": art.published.map(|d| d.to_string()),
+                                "url": art.url,
+                                "other_urls": art.other_urls,
+                                "first_ingested": art.first_ingested,
+                                "chars": art.text.chars().count(),
+                            }),
+                        );
+                    }
+                    if let Some((start, end, (before, text, after))) = &context {
+                        m.insert(
+                            "context".into(),
+                            serde_json::json!({
+                                "start": start, "end": end,
+                                "before": before, "text": text, "after": after,
+                            }),
+                        );
+                    }
                 }
-                Err(e) => fail(e),
+                return match serde_json::to_string_pretty(&v) {
+                    Ok(s) => {
+                        println!("{s}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(e),
+                };
             }
+            print!("{}", show_text(&p, article.as_ref(), context.as_ref()));
+            ExitCode::SUCCESS
         }
         ReviewCommand::Accept(a) => {
             accept_with(&a.db, a.id, &reviewer(&a.reviewer), &ClaimDraft::default())

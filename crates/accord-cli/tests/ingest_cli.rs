@@ -1,4 +1,5 @@
-//! `accord ingest` end to end: a shared article as JSON, a page served on loopback.
+//! `accord ingest` end to end without a store: a shared article as JSON, a page served on
+//! loopback. With a store: `ingest_store.rs`.
 
 #![allow(
     clippy::expect_used,
@@ -15,6 +16,7 @@ use std::process::Command;
 fn accord(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(args)
+        .env_remove("ACCORD_DB")
         .output()
         .expect("run accord");
     (
@@ -107,4 +109,11 @@ fn urls_on_loopback_need_the_allowance() {
         "{out}"
     );
     assert!(out.contains("→ downing_street"), "{out}");
+    // Without a store nothing is written, and the output says how to store.
+    assert!(
+        out.ends_with(
+            "nothing was stored: to add these proposals to a review queue, give a store with --db PATH|URL (or set ACCORD_DB)\n"
+        ),
+        "{out}"
+    );
 }

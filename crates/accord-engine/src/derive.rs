@@ -248,7 +248,8 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
         }
     }
     let end = list.partition_point(|c| m.claim(*c).is_some_and(|s| s.start <= d));
-    for &c in &list[..end] {
+    let hypos = m.hypo_count.get(x as usize).is_some_and(|h| *h > 0);
+    for &c in list[..end].iter().filter(|_| hypos) {
         let Some(s) = m.claim(c) else { continue };
         if !s.hypo || s.known > k || !ask.wants(m, s) || withdrawn(m, c, k) {
             continue;

@@ -164,6 +164,9 @@ pub(crate) struct Model {
     pub by_item: Vec<Vec<ClaimIx>>,
     /// For each item, the longest valid range of its claims, in days (bounds window scans).
     pub max_span: Vec<i64>,
+    /// How many hypotheses are stored about each item (most items have none: `pick` then
+    /// skips looking for them).
+    pub hypo_count: Vec<u32>,
     /// The claims that correct each claim.
     pub correctors: HashMap<ClaimIx, Vec<ClaimIx>>,
     /// Voices by (interned party or source, whether a source).
@@ -407,8 +410,18 @@ fn compile_text(text: &str, b: &mut Builder<'_>) -> CondDef {
 
 impl Model {
     pub(crate) fn new(ds: &Dataset) -> Model {
-        let mut ds = ds.clone();
-        ds.claims.clear();
+        // The definitions only: the claims go to the claim store (cloning them here only to
+        // drop them would leave their memory to the allocator).
+        let mut defs = Dataset::default();
+        defs.meta = ds.meta.clone();
+        defs.parties = ds.parties.clone();
+        defs.sources = ds.sources.clone();
+        defs.instruments = ds.instruments.clone();
+        defs.tracks = ds.tracks.clone();
+        defs.packages = ds.packages.clone();
+        defs.links = ds.links.clone();
+        defs.pledges = ds.pledges.clone();
+        let mut ds = defs;
         ds.reindex();
         let vocab = ds.vocabulary();
         let mut items = Vec::new();
@@ -781,6 +794,7 @@ impl Model {
             claims: ClaimStore::default(),
             by_item: vec![Vec::new(); n],
             max_span: vec![0; n],
+            hypo_count: vec![0; n],
             correctors: HashMap::new(),
             voices: HashMap::new(),
             source_meta: HashMap::new(),
@@ -916,6 +930,9 @@ impl Model {
             *m = (*m).max(span);
         }
         let ix = self.claims.push(claim, hot);
+        if hypo && let Some(h) = self.hypo_count.get_mut(item as usize) {
+            *h += 1;
+        }
         let list = &mut self.by_item[item as usize];
         let claims = &self.claims;
         // Sorted by (start, known, index): a new claim has the largest index.
@@ -986,6 +1003,11 @@ impl Model {
     /// Removes a claim from the store.
     pub(crate) fn remove_claim(&mut self, ix: ClaimIx) -> Option<StoredClaim> {
         let stored = self.claims.remove(ix)?;
+        if stored.hypo
+            && let Some(h) = self.hypo_count.get_mut(stored.item as usize)
+        {
+            *h = h.saturating_sub(1);
+        }
         if let Some(list) = self.by_item.get_mut(stored.item as usize) {
             list.retain(|c| *c != ix);
         }

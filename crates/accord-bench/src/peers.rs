@@ -316,6 +316,7 @@ struct DuckOut {
 }
 
 fn duckdb_version(opt: &PeerOptions) -> Result<String, String> {
+    script_exists(opt)?;
     let out = Command::new(&opt.python)
         .arg(&opt.script)
         .arg("--version")
@@ -335,10 +336,23 @@ fn duckdb_version(opt: &PeerOptions) -> Result<String, String> {
     ))
 }
 
+fn script_exists(opt: &PeerOptions) -> Result<(), String> {
+    if opt.script.is_file() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the DuckDB peer script {} does not exist (it is crates/accord-bench/scripts/duckdb_peer.py)",
+            opt.script.display()
+        ))
+    }
+}
+
 fn duck_failure(opt: &PeerOptions, out: &std::process::Output) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let stderr = stderr.trim();
-    if out.status.code() == Some(2) {
+    // Python itself also exits with 2 (a script it cannot open, bad usage), so the script's own
+    // message is what tells a missing module apart.
+    if out.status.code() == Some(2) && stderr.contains("duckdb Python module is missing") {
         format!(
             "DuckDB is not available to `{}`: {stderr} (run `{} -m pip install duckdb`)",
             opt.python, opt.python
@@ -363,6 +377,7 @@ mod duckdb {
         runs: usize,
         opt: &PeerOptions,
     ) -> Result<PeerResult, String> {
+        script_exists(opt)?;
         let db = opt.work_dir.join(format!("{}.duckdb", unique_name()));
         let _cleanup = RemoveOnDrop(vec![db.clone(), db.with_extension("duckdb.wal")]);
         let out = Command::new(&opt.python)
@@ -637,10 +652,15 @@ mod sqlite {
         Ok(())
     }
 
+    /// Reverse edges for the recursive step; corrections by target (a partial index: only
+    /// 2 % of claims correct another) for `NOT EXISTS`; and a covering index in the pick's
+    /// order, so the window needs no sort and no table lookups (measured: 0.6 s instead of
+    /// 1.8 s for Q1 with the same index not covering, 2.4 s with no index, on 10⁶ claims).
     pub(super) const INDEXES: &str = "
         CREATE INDEX edges_dst ON edges (dst, src);
         CREATE INDEX claims_corrects ON claims (corrects, known) WHERE corrects IS NOT NULL;
-        CREATE INDEX claims_pick ON claims (item, start DESC, known DESC, rank DESC, conf DESC, ix);
+        CREATE INDEX claims_pick ON claims
+          (item, start DESC, known DESC, rank DESC, conf DESC, ix, has_status, negative);
         ANALYZE;";
 }
 
@@ -707,6 +727,13 @@ mod postgres_peer {
             "ix, item, has_status, negative, start, known, rank, conf, corrects",
         )?;
         client.batch_execute(INDEXES).map_err(e("indexes"))?;
+        // VACUUM (one statement per call: it cannot run in a multi-statement string) sets the
+        // visibility map, without which index-only scans fetch every heap tuple anyway.
+        for table in ["items", "edges", "claims"] {
+            client
+                .batch_execute(&format!("VACUUM ANALYZE {table}"))
+                .map_err(e("VACUUM ANALYZE"))?;
+        }
         let load = t.elapsed();
 
         let q1 = latest_sql(d, k);
@@ -766,13 +793,15 @@ mod postgres_peer {
         Ok(())
     }
 
+    /// The same indexes as SQLite's (the pick index covering through `INCLUDE`); the planner
+    /// is free to prefer a hash anti-join and a sort, and on generated worlds it does.
     pub(super) const INDEXES: &str = "
         ALTER TABLE items ADD PRIMARY KEY (ix);
         ALTER TABLE claims ADD PRIMARY KEY (ix);
         CREATE INDEX edges_dst ON edges (dst, src);
         CREATE INDEX claims_corrects ON claims (corrects, known) WHERE corrects IS NOT NULL;
-        CREATE INDEX claims_pick ON claims (item, start DESC, known DESC, rank DESC, conf DESC, ix);
-        ANALYZE items; ANALYZE edges; ANALYZE claims;";
+        CREATE INDEX claims_pick ON claims (item, start DESC, known DESC, rank DESC, conf DESC, ix)
+          INCLUDE (has_status, negative);";
 }
 
 #[cfg(test)]

@@ -1133,6 +1133,7 @@ impl Snapshot {
         let mut dirty: BTreeSet<u32> = BTreeSet::new();
         let mut pairs: BTreeSet<PairIx> = BTreeSet::new();
         let mut changed_items: Vec<Ix> = Vec::new();
+        let mut changed_pairs: Vec<PairIx> = Vec::new();
         let mut trouble_before: Vec<(Ix, bool)> = Vec::new();
         for &x in touched {
             let xi = x as usize;
@@ -1181,6 +1182,7 @@ impl Snapshot {
             if let Some(slot) = self.progress.get_mut(p as usize)
                 && *slot != v
             {
+                changed_pairs.push(p);
                 if let Some(j) = &mut self.journal {
                     j.push(Undo::Progress(p, *slot));
                 }
@@ -1213,7 +1215,7 @@ impl Snapshot {
                 }
             }
         }
-        if changed_items.is_empty() {
+        if changed_items.is_empty() && changed_pairs.is_empty() {
             return;
         }
         // Items that entered trouble only shorten distances: a breadth-first pass from them
@@ -1245,8 +1247,18 @@ impl Snapshot {
                 s: self,
                 get: &get,
             };
+            // Only the links reading an item or a progress value that changed.
+            let mut cand: Vec<u32> = Vec::new();
+            for x in &changed_items {
+                cand.extend(m.link_readers.get(*x as usize).into_iter().flatten());
+            }
+            for p in &changed_pairs {
+                cand.extend(m.pair_link_readers.get(*p as usize).into_iter().flatten());
+            }
+            cand.sort_unstable();
+            cand.dedup();
             let mut flips = Vec::new();
-            for li in &m.conditional_links {
+            for li in &cand {
                 if let Some(c) = m.links.get(*li as usize).and_then(|l| l.cond.as_ref()) {
                     let bites = cond::eval(&c.cond, &env) != Truth::False;
                     if self.link_bites.get(*li as usize).copied() != Some(bites) {

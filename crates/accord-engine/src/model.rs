@@ -123,6 +123,12 @@ pub(crate) struct Model {
     pub links_from: Vec<Vec<u32>>,
     /// The links that have a condition (indices into `links`).
     pub conditional_links: Vec<u32>,
+    /// For each item, the conditional links whose condition reads its status, `met` or
+    /// operative state; for each progress pair, those reading it. (Within one snapshot a
+    /// link's condition can change only when something it reads does: the as-of date is
+    /// fixed.)
+    pub link_readers: Vec<Vec<u32>>,
+    pub pair_link_readers: Vec<Vec<u32>>,
     /// `conditional_on` links from each item (indices into `links`).
     pub cond_links: Vec<Vec<u32>>,
     /// Package members (`part_of` links into the package), in link order.
@@ -730,12 +736,35 @@ impl Model {
                 scc_loops[si] = op_deps[*x as usize].contains(x);
             }
         }
-        let conditional_links = links
+        let conditional_links: Vec<u32> = links
             .iter()
             .enumerate()
             .filter(|(_, l)| l.cond.is_some())
             .map(|(i, _)| i as u32)
             .collect();
+        let mut link_readers: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut pair_link_readers: Vec<Vec<u32>> = vec![Vec::new(); b.pairs.len()];
+        for li in &conditional_links {
+            let Some(c) = links.get(*li as usize).and_then(|l| l.cond.as_ref()) else {
+                continue;
+            };
+            let mut r = Reads::default();
+            cond::reads(&c.cond, &mut r);
+            for x in r.status.iter().chain(&r.met).chain(&r.operative) {
+                if let Some(v) = link_readers.get_mut(*x as usize)
+                    && v.last() != Some(li)
+                {
+                    v.push(*li);
+                }
+            }
+            for p in &r.progress {
+                if let Some(v) = pair_link_readers.get_mut(*p as usize)
+                    && v.last() != Some(li)
+                {
+                    v.push(*li);
+                }
+            }
+        }
         let scc_monotone = sccs
             .iter()
             .enumerate()
@@ -772,6 +801,8 @@ impl Model {
             links,
             links_from,
             conditional_links,
+            link_readers,
+            pair_link_readers,
             cond_links,
             members,
             packages_of,

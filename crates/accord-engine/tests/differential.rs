@@ -751,3 +751,39 @@ fn generator_stats() {
     }
     println!("{counts:#?}");
 }
+
+/// Prints every item whose kept snapshot differs from a derivation from scratch, after each
+/// claim of a seed's case: `SEED=… cargo test --test differential debug_steps -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn debug_steps() {
+    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
+    let case = generate(seed);
+    let mut empty = case.ds.clone();
+    empty.claims.clear();
+    let mut inc = Engine::new(&empty);
+    inc.derive_all(case.d, case.k);
+    inc.derive_all(case.k, case.d);
+    for c in case
+        .ds
+        .claims
+        .iter()
+        .map(|c| (c, false))
+        .chain(case.hypotheses.iter().map(|c| (c, true)))
+    {
+        if c.1 {
+            inc.add_hypothesis(c.0.clone()).unwrap();
+        } else {
+            inc.add_claim(c.0.clone()).unwrap();
+        }
+        for (d, k) in [(case.d, case.k), (case.k, case.d)] {
+            let want = inc.derive_fresh(d, k).view().summaries();
+            let got = inc.derive_all(d, k).summaries();
+            for (g, w) in got.iter().zip(&want) {
+                if g != w {
+                    println!("after {} at {d}/{k}:\n got {g:?}\n want {w:?}", c.0.id);
+                }
+            }
+        }
+    }
+}

@@ -270,12 +270,42 @@ const RECIPIENT_NOUNS: &[&str] = &[
     "readers",
 ];
 
-/// Extracts proposed claims from a document, against a dataset.
+/// Extracts proposed claims from a document, against a dataset. Prepares the dataset for
+/// every call: to extract from many documents, build an [`Extractor`] once.
 pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
+    Extractor::new(ds).extract(doc)
+}
+
+/// A dataset prepared for extraction: its names, aliases and titles of posts as patterns
+/// indexed by their first word, and its status vocabulary. Built once per dataset, it
+/// extracts from any number of documents ([`Extractor::extract`]); the titles of posts are
+/// checked against each document's publication day as they match.
+pub struct Extractor<'a> {
+    ds: &'a Dataset,
+    m: Matchers,
+    vocab: Vocabulary,
+}
+
+impl<'a> Extractor<'a> {
+    /// Prepares `ds` for extraction.
+    pub fn new(ds: &'a Dataset) -> Extractor<'a> {
+        Extractor {
+            ds,
+            m: Matchers::new(ds),
+            vocab: ds.vocabulary(),
+        }
+    }
+
+    /// Extracts proposed claims from a document: the same as [`extract`] with this
+    /// extractor's dataset.
+    pub fn extract(&self, doc: &Document) -> Vec<Proposal> {
+        extract_with(doc, self.ds, &self.m, &self.vocab)
+    }
+}
+
+fn extract_with(doc: &Document, ds: &Dataset, m: &Matchers, vocab: &Vocabulary) -> Vec<Proposal> {
     let d = Doc::new(&doc.text);
-    let m = Matchers::new(ds, doc.published);
-    let vocab = ds.vocabulary();
-    let mentions = find_mentions(&d, &m);
+    let mentions = find_mentions(&d, m, doc.published);
     let mut raws = Vec::new();
     for si in 0..d.sents.len() {
         find_cues(&d, si, &mut raws);
@@ -354,7 +384,10 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
     }
     let raws = keep;
     let article_key = doc.content_key();
-    let publisher_party = doc.publisher.as_deref().and_then(|p| resolve_name(p, &m));
+    let publisher_party = doc
+        .publisher
+        .as_deref()
+        .and_then(|p| resolve_name(p, m, doc.published));
     let mut speakers: std::collections::HashMap<usize, Option<Resolved>> =
         std::collections::HashMap::new();
     let mut history: Vec<Resolved> = Vec::new();
@@ -363,7 +396,7 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
     let mut person_mentions: Vec<(usize, Resolved)> = Vec::new();
     for tr in &d.sent_toks {
         let hi = (tr.start + 8).min(tr.end);
-        for h in find_hits(d.text, &d.toks, tr.start..hi, &m.parties) {
+        for h in find_hits(d.text, &d.toks, tr.start..hi, &m.parties, doc.published) {
             if m.party_kind(&h.pat.id) == Some(PartyKind::Person) && d.in_quote[h.first].is_none() {
                 let sp = d.span(d.tok_span(h.first, h.last));
                 person_mentions.push((
@@ -398,7 +431,7 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
                 d.low(b + 1),
                 "is" | "was" | "has" | "had" | "said" | "says" | "told" | ","
             )
-            && find_hits(d.text, &d.toks, a..b + 1, &m.parties).is_empty()
+            && find_hits(d.text, &d.toks, a..b + 1, &m.parties, doc.published).is_empty()
             && d.in_quote[a].is_none()
         {
             let sp = d.span(d.tok_span(a, b));
@@ -431,7 +464,7 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
             pm += 1;
         }
         let speaker = match &r.who {
-            Who::Np(np) => resolve_speaker(&d, &m, np, &history, doc.published, &mut why),
+            Who::Np(np) => resolve_speaker(&d, m, np, &history, doc.published, &mut why),
             Who::SameAs(j) => speakers.get(j).cloned().flatten().map(|mut s| {
                 why.push(format!("speaker: the same as the attribution before (`{}`)", s.guess.text));
                 s.guess.confidence = (s.guess.confidence * 0.9 * 100.0).round() / 100.0;
@@ -489,7 +522,7 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
             .collect();
         let sp_party = speaker.as_ref().and_then(|s| s.guess.party_id.clone());
         let (item, status, value) =
-            choose_item(&d, &m, &vocab, &mentions, r, sp_party.as_deref(), &mut why);
+            choose_item(&d, m, vocab, &mentions, r, sp_party.as_deref(), &mut why);
         let asserts = match r.kind {
             ProposalKind::DeclinedToComment => Asserts::DeclinedToComment,
             ProposalKind::NoResponse => Asserts::NoResponse,
@@ -497,7 +530,7 @@ pub fn extract(doc: &Document, ds: &Dataset) -> Vec<Proposal> {
             _ => Asserts::Statement,
         };
         let (valid, valid_text, date_basis) =
-            valid_date(&d, &m, doc.published, r, &mentions, &mut anchors, &mut why);
+            valid_date(&d, m, doc.published, r, &mentions, &mut anchors, &mut why);
         let channel = r.channel.or_else(|| {
             speaker
                 .as_ref()
@@ -561,9 +594,9 @@ fn same_who(a: &Raw, b: &Raw) -> bool {
 }
 
 /// A party id for a publisher's name ("BBC News" → `bbc`).
-fn resolve_name(name: &str, m: &Matchers) -> Option<String> {
+fn resolve_name(name: &str, m: &Matchers, on: Option<Date>) -> Option<String> {
     let toks = text::tokenize(name);
-    let hits = find_hits(name, &toks, 0..toks.len(), &m.parties);
+    let hits = find_hits(name, &toks, 0..toks.len(), &m.parties, on);
     hits.into_iter()
         .max_by_key(|h| h.last - h.first)
         .map(|h| h.pat.id.clone())
@@ -2959,7 +2992,7 @@ fn resolve_speaker(
             });
         }
     }
-    let hits = find_hits(d.text, &d.toks, np.first..np.last + 1, &m.parties);
+    let hits = find_hits(d.text, &d.toks, np.first..np.last + 1, &m.parties, on);
     let head = d.low(np.last).to_string();
     let head_base = d
         .toks
@@ -3002,10 +3035,10 @@ fn resolve_speaker(
             let forms: Vec<&Vec<String>> = m
                 .parties
                 .iter()
-                .filter(|p| p.id == c)
+                .filter(|p| p.id == c && p.live(on))
                 .map(|p| &p.words)
                 .collect();
-            for p in &m.parties {
+            for p in m.parties.iter().filter(|p| p.live(on)) {
                 if p.words.len() >= 2
                     && p.words.last().map(String::as_str) == Some(head_base.as_str())
                     && forms
@@ -3168,9 +3201,9 @@ fn full_name_before(d: &Doc, before: usize, surname: &str) -> Option<String> {
 
 // ---------------------------------------------------------------- items
 
-fn find_mentions(d: &Doc, m: &Matchers) -> Vec<Mention> {
+fn find_mentions(d: &Doc, m: &Matchers, on: Option<Date>) -> Vec<Mention> {
     let mut out = Vec::new();
-    let hits = find_hits(d.text, &d.toks, 0..d.toks.len(), &m.items);
+    let hits = find_hits(d.text, &d.toks, 0..d.toks.len(), &m.items, None);
     let mut taken = vec![false; d.toks.len()];
     for h in &hits {
         for t in taken.iter_mut().take(h.last + 1).skip(h.first) {
@@ -3205,11 +3238,18 @@ fn find_mentions(d: &Doc, m: &Matchers) -> Vec<Mention> {
         }
         // "Nvidia's … investment": a company's pledge.
         if d.cap(i) {
-            let party = m.parties.iter().find(|p| {
-                p.words.len() == 1
-                    && p.words[0] == d.toks[i].base()
-                    && m.party_kind(&p.id) == Some(PartyKind::Company)
-            });
+            let base = d.toks[i].base();
+            let party = m
+                .parties
+                .starting(base)
+                .iter()
+                .filter_map(|&k| m.parties.pats.get(k))
+                .find(|p| {
+                    p.words.len() == 1
+                        && p.words[0] == base
+                        && p.live(on)
+                        && m.party_kind(&p.id) == Some(PartyKind::Company)
+                });
             if let Some(p) = party {
                 let near = (i + 1..(i + 12).min(d.toks.len()))
                     .any(|k| d.tok_sent[k] == d.tok_sent[i] && PLEDGE_NOUNS.contains(&d.low(k)));

@@ -28,7 +28,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use extract::extract;
+pub use extract::{Extractor, extract};
 
 /// An article as stored: its text (what offsets point into) and what is known about it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

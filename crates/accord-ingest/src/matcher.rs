@@ -1,5 +1,7 @@
 //! Finding the dataset's items and parties in text, through their names and aliases.
 
+use std::collections::HashMap;
+
 use accord_model::{Dataset, Id, InstrumentKind, ItemKind, PartyKind, Precision};
 use jiff::civil::Date;
 
@@ -16,6 +18,55 @@ pub(crate) struct Pattern {
     /// `name`, `alias`, `role`, `surname` …: how the pattern was made (for explanations).
     pub how: &'static str,
     pub score: f64,
+    /// For the title of a post: when it was held (`from`, `to`, each open when absent); the
+    /// pattern names the holder only on days inside.
+    pub held: Option<(Option<Date>, Option<Date>)>,
+}
+
+impl Pattern {
+    /// Whether the pattern names its party on day `on` (always, without a day).
+    pub(crate) fn live(&self, on: Option<Date>) -> bool {
+        match (self.held, on) {
+            (Some((from, to)), Some(d)) => from.is_none_or(|f| f <= d) && to.is_none_or(|t| d <= t),
+            _ => true,
+        }
+    }
+}
+
+/// Patterns with an index from their first word (folded, a final full stop dropped) to
+/// their positions, so that matching looks only at the patterns a token can start.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PatternSet {
+    pub pats: Vec<Pattern>,
+    index: HashMap<String, Vec<usize>>,
+}
+
+impl PatternSet {
+    fn new(pats: Vec<Pattern>) -> PatternSet {
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, p) in pats.iter().enumerate() {
+            if let Some(w) = p.words.first() {
+                index
+                    .entry(w.trim_end_matches('.').to_string())
+                    .or_default()
+                    .push(k);
+            }
+        }
+        PatternSet { pats, index }
+    }
+
+    /// The patterns whose first word is `word` (after dropping a final full stop), in order.
+    pub(crate) fn starting(&self, word: &str) -> &[usize] {
+        self.index
+            .get(word.trim_end_matches('.'))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Every pattern, in order.
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, Pattern> {
+        self.pats.iter()
+    }
 }
 
 fn words_of(s: &str) -> Vec<Tok> {
@@ -40,6 +91,7 @@ fn pattern(text: &str, id: &str, how: &'static str, score: f64) -> Option<Patter
         id: id.to_string(),
         how,
         score,
+        held: None,
     })
 }
 
@@ -85,20 +137,33 @@ pub(crate) struct Hit<'p> {
     pub pat: &'p Pattern,
 }
 
-/// Longest-first matching of patterns over tokens.
+/// Longest-first matching of patterns over tokens; titles of posts count only when held on
+/// day `on` (all of them without a day).
 pub(crate) fn find_hits<'p>(
     text: &str,
     toks: &[Tok],
     range: std::ops::Range<usize>,
-    pats: &'p [Pattern],
+    set: &'p PatternSet,
+    on: Option<Date>,
 ) -> Vec<Hit<'p>> {
     let mut out = Vec::new();
+    let mut cands: Vec<usize> = Vec::new();
     let mut i = range.start;
     while i < range.end {
         let mut best: Option<Hit<'p>> = None;
-        for p in pats {
+        // The patterns that can start here: by the word as written, and (a one-word
+        // pattern, whose word is also the last) by the word without a possessive.
+        cands.clear();
+        cands.extend_from_slice(set.starting(&toks[i].low));
+        let base = toks[i].base();
+        if base != toks[i].low {
+            cands.extend_from_slice(set.starting(base));
+            cands.sort_unstable();
+            cands.dedup();
+        }
+        for p in cands.iter().filter_map(|&k| set.pats.get(k)) {
             let n = p.words.len();
-            if i + n > range.end {
+            if i + n > range.end || !p.live(on) {
                 continue;
             }
             let ok = p.words.iter().enumerate().all(|(k, w)| {
@@ -163,16 +228,18 @@ pub(crate) struct ItemInfo {
     pub date: Option<Date>,
 }
 
-/// Everything matching needs from the dataset, built once per extraction.
+/// Everything matching needs from the dataset, built once per dataset (titles of posts
+/// carry the days they were held, checked at each match).
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Matchers {
-    pub items: Vec<Pattern>,
-    pub parties: Vec<Pattern>,
+    pub items: PatternSet,
+    pub parties: PatternSet,
     pub info: Vec<ItemInfo>,
     pub party_kinds: Vec<(Id, PartyKind)>,
 }
 
 impl Matchers {
-    pub(crate) fn new(ds: &Dataset, on: Option<Date>) -> Matchers {
+    pub(crate) fn new(ds: &Dataset) -> Matchers {
         let mut items = Vec::new();
         let mut info = Vec::new();
         let mut add_item = |id: &str,
@@ -279,11 +346,9 @@ impl Matchers {
                 surnames.push((last.to_string(), p.id.clone()));
             }
             for r in &p.roles {
-                if on.is_some_and(|d| !r.held_on(d)) {
-                    continue;
-                }
                 for key in role_keys(&r.title) {
-                    if let Some(pat) = pattern(&key, &p.id, "role", 0.75) {
+                    if let Some(mut pat) = pattern(&key, &p.id, "role", 0.75) {
+                        pat.held = Some((r.from, r.to));
                         parties.push(pat);
                     }
                 }
@@ -297,8 +362,8 @@ impl Matchers {
         }
         let party_kinds = ds.parties.iter().map(|p| (p.id.clone(), p.kind)).collect();
         Matchers {
-            items,
-            parties,
+            items: PatternSet::new(items),
+            parties: PatternSet::new(parties),
             info,
             party_kinds,
         }

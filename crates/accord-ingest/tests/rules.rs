@@ -438,3 +438,31 @@ fn each_proposal_says_where_its_date_came_from() {
     let json = serde_json::to_value(&ps[0]).expect("json");
     assert_eq!(json["date_basis"], "fallback");
 }
+
+#[test]
+fn a_prepared_extractor_gives_what_extract_gives_and_titles_follow_the_day() {
+    use accord_ingest::Extractor;
+    let ds = ds();
+    let ex = Extractor::new(&ds);
+    let text = "The Technology Secretary said the tech deal talks were going well.";
+    let party = |published: &str| {
+        let doc = Document {
+            text: text.to_string(),
+            published: published.parse().ok(),
+            ..Document::default()
+        };
+        let ps = ex.extract(&doc);
+        assert_eq!(
+            ps,
+            extract(&doc, &ds),
+            "the same as extract() on {published}"
+        );
+        ps.first()
+            .and_then(|p| p.speaker.as_ref())
+            .and_then(|s| s.party_id.clone())
+    };
+    // One extractor, documents of different days: the post's holder on each day.
+    assert_eq!(party("2025-07-01").as_deref(), Some("kyle"));
+    assert_eq!(party("2025-12-01").as_deref(), Some("kendall"));
+    assert_eq!(party("2025-07-01").as_deref(), Some("kyle"));
+}

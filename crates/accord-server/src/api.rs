@@ -10,7 +10,9 @@
 use accord_engine::{ContestedItem, Engine, ItemReport};
 use accord_model::{Claim, ItemKind};
 use accord_store::ops::{ClaimWriter, OpError};
-use accord_store::{ClaimDraft, NewProposal, ProposalStatus, Role, StoreError};
+use accord_store::{
+    ArticleRecord, ClaimDraft, NewProposal, ProposalRecord, ProposalStatus, Role, Store, StoreError,
+};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -835,6 +837,97 @@ fn proposal_id(text: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("there is no proposal `{text}`")))
 }
 
+/// Words of the article shown either side of a proposal's quote (as `accord review show`).
+pub const CONTEXT_WORDS: usize = 8;
+
+/// A proposal's quote (else its content) in the stored text of its article: characters
+/// `start..end` (Unicode scalar values), with up to [`CONTEXT_WORDS`] words either side from
+/// the same paragraph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InContext {
+    pub start: usize,
+    pub end: usize,
+    pub before: String,
+    pub text: String,
+    pub after: String,
+}
+
+/// The span a proposal is about: its quote, else its content (offsets into the article).
+pub fn focus(provenance: &Value) -> Option<(usize, usize)> {
+    let span = |name: &str| {
+        let v = provenance.get(name)?;
+        let s = usize::try_from(v.get("start")?.as_u64()?).ok()?;
+        let e = usize::try_from(v.get("end")?.as_u64()?).ok()?;
+        Some((s, e))
+    };
+    span("quote").or_else(|| span("content"))
+}
+
+/// The content key of the article a proposal from `accord ingest` names.
+pub fn article_key(provenance: &Value) -> Option<&str> {
+    provenance.get("article")?.get("content_key")?.as_str()
+}
+
+/// For a proposal from `accord ingest`: the stored article it was found in, and its quote
+/// in context (both `None` for a proposal typed in, or an article this store does not hold).
+pub fn article_of(
+    store: &mut dyn Store,
+    p: &ProposalRecord,
+) -> Result<(Option<ArticleRecord>, Option<InContext>), StoreError> {
+    let Some(key) = article_key(&p.provenance) else {
+        return Ok((None, None));
+    };
+    let article = store.article(key)?;
+    let context = article.as_ref().and_then(|a| in_context(a, &p.provenance));
+    Ok((article, context))
+}
+
+/// The proposal's quote in `article`'s stored text.
+pub fn in_context(article: &ArticleRecord, provenance: &Value) -> Option<InContext> {
+    let (start, end) = focus(provenance)?;
+    let (before, text, after) = article.in_context(start, end, CONTEXT_WORDS)?;
+    Some(InContext {
+        start,
+        end,
+        before,
+        text,
+        after,
+    })
+}
+
+/// A proposal as `accord review show --json` prints it: the stored proposal, with `article`
+/// (the stored article's metadata, without its text) and `context` added when it names an
+/// article this store holds.
+pub fn proposal_json(
+    p: &ProposalRecord,
+    article: Option<&ArticleRecord>,
+    context: Option<&InContext>,
+) -> Value {
+    let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        if let Some(a) = article {
+            m.insert(
+                "article".into(),
+                json!({
+                    "content_key": a.content_key,
+                    "title": a.title,
+                    "author": a.author,
+                    "publisher": a.publisher,
+                    "published": a.published.map(|d| d.to_string()),
+                    "url": a.url,
+                    "other_urls": a.other_urls,
+                    "first_ingested": a.first_ingested,
+                    "chars": a.text.chars().count(),
+                }),
+            );
+        }
+        if let Some(c) = context {
+            m.insert("context".into(), json!(c));
+        }
+    }
+    v
+}
+
 pub async fn review_get(
     State(app): State<Shared>,
     Path(id): Path<String>,
@@ -845,11 +938,21 @@ pub async fn review_get(
     let id = proposal_id(&id)?;
     blocking(&app, move |app| {
         app.require(&headers, Role::Viewer)?;
-        let p = app
-            .with_store(|s| s.get_proposal(id))?
+        let (p, article, context) = app
+            .with_store(|s| {
+                let Some(p) = s.get_proposal(id)? else {
+                    return Ok(None);
+                };
+                let (a, c) = article_of(s, &p)?;
+                Ok(Some((p, a, c)))
+            })?
             .ok_or_else(|| ApiError::not_found(format!("there is no proposal {id}")))?;
         let rev = app.live.lock().map(|l| l.max_seq).unwrap_or(0);
-        json_at(StatusCode::OK, &p, rev)
+        json_at(
+            StatusCode::OK,
+            &proposal_json(&p, article.as_ref(), context.as_ref()),
+            rev,
+        )
     })
     .await?
 }

@@ -115,7 +115,13 @@ pub const ROUTES: &[(&str, &str, &str, &str, bool)] = &[
         "editor",
         false,
     ),
-    ("get", "/api/review/{id}", "One proposal", "viewer", false),
+    (
+        "get",
+        "/api/review/{id}",
+        "One proposal, as `accord review show --json`: for one from `accord ingest`, with `article` (the stored article, without its text) and `context` (the quote in the stored text)",
+        "viewer",
+        false,
+    ),
     (
         "post",
         "/api/review/{id}/accept",
@@ -184,7 +190,15 @@ fn op(method: &str, path: &str, summary: &str, role: &str, dates: bool) -> Value
     } else {
         "200"
     };
-    responses.insert(ok.into(), json!({"description": "done", "content": {"application/json": {"schema": {"type": "object"}}}}));
+    let schema = if method == "get" && path == "/api/review/{id}" {
+        json!({"$ref": "#/components/schemas/Proposal"})
+    } else {
+        json!({"type": "object"})
+    };
+    responses.insert(
+        ok.into(),
+        json!({"description": "done", "content": {"application/json": {"schema": schema}}}),
+    );
     responses.insert("400".into(), json!({"description": "bad request: unknown parameter, a date that is not YYYY-MM-DD, JSON that does not parse", "content": {"application/json": {"schema": error_ref()}}}));
     if role != "none" {
         responses.insert("401".into(), json!({"description": "no or unknown token", "content": {"application/json": {"schema": error_ref()}}}));
@@ -260,6 +274,39 @@ pub fn spec() -> Value {
             "note": {"type": "string"}
         }
     });
+    let proposal = json!({
+        "description": "A proposal in the review queue. `article` and `context` are there for a proposal from `accord ingest` whose article the store holds (docs/ingest.md).",
+        "type": "object",
+        "required": ["id", "dedup_key", "status", "draft", "provenance", "created_at"],
+        "properties": {
+            "id": {"type": "integer"}, "dedup_key": {"type": "string"},
+            "status": {"type": "string", "enum": ["proposed", "accepted", "rejected"]},
+            "draft": {"$ref": "#/components/schemas/ClaimDraft"},
+            "provenance": {"description": "Where it came from (any JSON); from `accord ingest`: `article`, `quote`, `quote_parts`, `content`, `speaker`, `cue`, `item`, `status`, `wording`, `valid`, `date_basis`, `rules`, …"},
+            "created_at": {"type": "string"},
+            "reviewer": {"type": ["string", "null"]}, "reviewed_at": {"type": ["string", "null"]},
+            "reason": {"type": ["string", "null"]}, "claim_id": {"type": ["string", "null"]},
+            "edits": {"oneOf": [{"$ref": "#/components/schemas/ClaimDraft"}, {"type": "null"}]},
+            "article": {
+                "type": "object",
+                "properties": {
+                    "content_key": {"type": "string"}, "title": {"type": ["string", "null"]},
+                    "author": {"type": ["string", "null"]}, "publisher": {"type": ["string", "null"]},
+                    "published": {"type": ["string", "null"]}, "url": {"type": ["string", "null"]},
+                    "other_urls": {"type": "array", "items": {"type": "string"}},
+                    "first_ingested": {"type": "string"}, "chars": {"type": "integer"}
+                }
+            },
+            "context": {
+                "description": "The quote (else the content) at characters `start`..`end` of the stored text, with up to eight words either side from its paragraph",
+                "type": "object",
+                "properties": {
+                    "start": {"type": "integer"}, "end": {"type": "integer"},
+                    "before": {"type": "string"}, "text": {"type": "string"}, "after": {"type": "string"}
+                }
+            }
+        }
+    });
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -309,6 +356,7 @@ pub fn spec() -> Value {
                         "type": "object", "additionalProperties": false, "required": ["dedup_key", "draft"],
                         "properties": {"dedup_key": {"type": "string"}, "draft": {"$ref": "#/components/schemas/ClaimDraft"}, "provenance": {}}}}}
                 },
+                "Proposal": proposal,
                 "AcceptBody": {
                     "type": "object", "additionalProperties": false,
                     "properties": {"edits": {"$ref": "#/components/schemas/ClaimDraft"}}

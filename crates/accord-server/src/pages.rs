@@ -5,18 +5,22 @@
 //! ([`crate::html`]). Pages need a signed-in user (a session cookie); without one they
 //! redirect to `/signin`.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use accord_engine::{BasisView, ClaimView, Engine, ItemReport, Node, Reported, Summary, WhatIf};
 use accord_lang::Truth;
 use accord_model::{Claim, Dataset, ItemKind};
-use accord_store::{ClaimDraft, ProposalRecord, ProposalStatus, Role};
+use accord_store::{ArticleRecord, ClaimDraft, ProposalRecord, ProposalStatus, Role};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::{ApiError, Params, When, item_rows, parse_kind, run_whatif, today};
+use crate::api::{
+    ApiError, InContext, Params, When, article_key, article_of, in_context, item_rows, parse_kind,
+    run_whatif, today,
+};
 use crate::auth::{self, Principal};
 use crate::html::{Ctx, Frame, Tab, attr, enc, esc, op_badge, page, reported_badge, safe_url};
 use crate::{App, Shared, blocking};
@@ -332,8 +336,64 @@ fn asserts_name(a: accord_model::Asserts) -> String {
         .unwrap_or_default()
 }
 
+/// The review proposal a claim was accepted from: the number in its note ("accepted from
+/// review proposal N by …", which the store writes on acceptance), else in its id
+/// (`review.pN`, the default id of an accepted proposal's claim).
+pub(crate) fn proposal_of_claim(c: &Claim) -> Option<i64> {
+    const MARK: &str = "accepted from review proposal ";
+    let from_note = c.note.as_deref().and_then(|n| {
+        let rest = &n[n.find(MARK)? + MARK.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<i64>().ok()
+    });
+    from_note.or_else(|| {
+        c.id.strip_prefix("review.p")
+            .filter(|d| !d.is_empty() && d.chars().all(|ch| ch.is_ascii_digit()))
+            .and_then(|d| d.parse::<i64>().ok())
+    })
+}
+
+/// Which claims were accepted from the review queue (claim id → proposal), so that each one
+/// links back to its proposal: the article, the quote in context, how it was extracted.
+struct FromReview {
+    ids: HashMap<String, i64>,
+    ctx: Ctx,
+}
+
+impl FromReview {
+    fn none(ctx: Ctx) -> FromReview {
+        FromReview {
+            ids: HashMap::new(),
+            ctx,
+        }
+    }
+
+    fn of<'a>(claims: impl Iterator<Item = &'a Claim>, ctx: Ctx) -> FromReview {
+        let ids = claims
+            .filter_map(|c| Some((c.id.clone(), proposal_of_claim(c)?)))
+            .collect();
+        FromReview { ids, ctx }
+    }
+
+    /// ` · from review proposal N` (a link to it), or nothing.
+    fn link(&self, claim_id: &str) -> String {
+        match self.ids.get(claim_id) {
+            Some(n) => format!(
+                " · <a class=\"from-review\" href=\"{}\">from review proposal {n}</a>",
+                proposal_href(self.ctx, *n)
+            ),
+            None => String::new(),
+        }
+    }
+}
+
+/// The review page of one proposal.
+fn proposal_href(ctx: Ctx, id: i64) -> String {
+    ctx.href(&format!("/review?id={id}"))
+}
+
 /// A claim as the explanation shows it.
-fn claim_view_html(c: &ClaimView) -> String {
+fn claim_view_html(c: &ClaimView, rv: &FromReview) -> String {
     let mut s = String::from("<li class=\"claim\">");
     s.push_str(&said(
         c.quote.as_deref(),
@@ -383,16 +443,17 @@ fn claim_view_html(c: &ClaimView) -> String {
     }
     let _ = write!(
         s,
-        " · <span class=\"dates\">valid {}, known {}</span> <span class=\"id\">{}</span></div></li>",
+        " · <span class=\"dates\">valid {}, known {}</span> <span class=\"id\">{}</span>{}</div></li>",
         esc(&c.valid),
         c.known,
-        esc(&c.id)
+        esc(&c.id),
+        rv.link(&c.id)
     );
     s
 }
 
 /// A stored claim (from the dataset's raw claims), with its source looked up.
-fn raw_claim_html(c: &Claim, ds: &Dataset, later: bool) -> String {
+fn raw_claim_html(c: &Claim, ds: &Dataset, later: bool, rv: &FromReview) -> String {
     let mut s = format!("<li class=\"claim{}\">", if later { " later" } else { "" });
     s.push_str(&said(
         c.quote.as_deref(),
@@ -449,6 +510,7 @@ fn raw_claim_html(c: &Claim, ds: &Dataset, later: bool) -> String {
         c.known,
         esc(&c.id)
     );
+    s.push_str(&rv.link(&c.id));
     if let Some(t) = c.corrects() {
         let _ = write!(s, " <span class=\"flag\">corrects {}</span>", esc(t));
     }
@@ -469,7 +531,7 @@ fn value_pill(v: &str) -> String {
     }
 }
 
-fn tree_html(n: &Node, depth: usize, s: &mut String) {
+fn tree_html(n: &Node, depth: usize, s: &mut String, rv: &FromReview) {
     let has_more = !n.children.is_empty() || !n.claims.is_empty();
     s.push_str("<li>");
     if has_more {
@@ -483,14 +545,14 @@ fn tree_html(n: &Node, depth: usize, s: &mut String) {
         if !n.claims.is_empty() {
             s.push_str("<ul class=\"claims\">");
             for c in &n.claims {
-                s.push_str(&claim_view_html(c));
+                s.push_str(&claim_view_html(c, rv));
             }
             s.push_str("</ul>");
         }
         if !n.children.is_empty() {
             s.push_str("<ul class=\"tree\">");
             for c in &n.children {
-                tree_html(c, depth + 1, s);
+                tree_html(c, depth + 1, s, rv);
             }
             s.push_str("</ul>");
         }
@@ -506,11 +568,11 @@ fn tree_html(n: &Node, depth: usize, s: &mut String) {
     s.push_str("</li>");
 }
 
-fn basis_html(r: &ItemReport) -> String {
+fn basis_html(r: &ItemReport, rv: &FromReview) -> String {
     match &r.status.basis {
         Some(BasisView::Claim { claim }) | Some(BasisView::Hypothesis { claim }) => format!(
             "<p>Decided by:</p><ul class=\"claims\">{}</ul>",
-            claim_view_html(claim)
+            claim_view_html(claim, rv)
         ),
         Some(BasisView::Record { field, date }) => format!(
             "<p>The dataset records <code>{} = {date}</code>.</p>",
@@ -572,7 +634,7 @@ fn timeline_svg(t: &accord_engine::Timeline, ctx: Ctx) -> String {
     s
 }
 
-fn timeline_html(t: &accord_engine::Timeline, ctx: Ctx) -> String {
+fn timeline_html(t: &accord_engine::Timeline, ctx: Ctx, rv: &FromReview) -> String {
     let mut s = timeline_svg(t, ctx);
     if t.entries.is_empty() {
         s.push_str("<p class=\"muted\">Nothing recorded.</p>");
@@ -617,7 +679,9 @@ fn timeline_html(t: &accord_engine::Timeline, ctx: Ctx) -> String {
             s.push_str("<ul class=\"claims\">");
             for cause in &e.because {
                 match cause {
-                    accord_engine::Cause::Claim { claim } => s.push_str(&claim_view_html(claim)),
+                    accord_engine::Cause::Claim { claim } => {
+                        s.push_str(&claim_view_html(claim, rv))
+                    }
                     accord_engine::Cause::Record { item, field, date } => {
                         let _ = write!(
                             s,
@@ -649,7 +713,7 @@ pub async fn item(
             let p = Params::parse(q.as_deref(), &crate::api::WHEN_KEYS)?;
             let w = When::from_params(&p)?;
             let ctx = ctx_of(w);
-            let (why, timeline, claims_html, neighbours) = {
+            let (why, timeline, claims_html, neighbours, rv) = {
                 let mut live = app
                     .live
                     .lock()
@@ -659,6 +723,9 @@ pub async fn item(
                     .filter(|c| c.claim.about == id)
                     .map(|c| c.claim.clone())
                     .collect();
+                // Claims accepted from the review queue link back to their proposal (the
+                // explanation may cite claims about other items too).
+                let rv = FromReview::of(live.claims_at(w.rev).map(|c| &c.claim), ctx);
                 let e = live.engine_at(w.rev);
                 let why = e
                     .why(&id, w.as_of, w.known_at)
@@ -671,13 +738,13 @@ pub async fn item(
                 let (known, later): (Vec<&Claim>, Vec<&Claim>) =
                     claims.iter().partition(|c| c.known <= w.known_at);
                 for c in &known {
-                    ch.push_str(&raw_claim_html(c, ds, false));
+                    ch.push_str(&raw_claim_html(c, ds, false, &rv));
                 }
                 for c in &later {
-                    ch.push_str(&raw_claim_html(c, ds, true));
+                    ch.push_str(&raw_claim_html(c, ds, true, &rv));
                 }
                 let neighbours = neighbours_html(ds, &id, ctx);
-                (why, timeline, (ch, known.len(), later.len()), neighbours)
+                (why, timeline, (ch, known.len(), later.len()), neighbours, rv)
             };
             let r = &why.item;
             let mut m = String::new();
@@ -728,7 +795,7 @@ pub async fn item(
             m.push_str("<div class=\"cols\"><div>");
             m.push_str("<section aria-labelledby=\"h-why\"><h2 id=\"h-why\">Explanation</h2><ul class=\"tree root\">");
             for c in &why.tree.children {
-                tree_html(c, 0, &mut m);
+                tree_html(c, 0, &mut m, &rv);
             }
             m.push_str("</ul></section>");
             let _ = write!(
@@ -737,7 +804,7 @@ pub async fn item(
                 reported_badge(&r.status.reported)
             );
             if r.status.sides.is_empty() {
-                m.push_str(&basis_html(r));
+                m.push_str(&basis_html(r, &rv));
             } else {
                 m.push_str("<div class=\"sides\">");
                 for side in &r.status.sides {
@@ -749,7 +816,7 @@ pub async fn item(
                         if side.claims.len() == 1 { "" } else { "s" }
                     );
                     for c in &side.claims {
-                        m.push_str(&claim_view_html(c));
+                        m.push_str(&claim_view_html(c, &rv));
                     }
                     m.push_str("</ul></div>");
                 }
@@ -776,7 +843,7 @@ pub async fn item(
             let _ = write!(
                 m,
                 "<section aria-labelledby=\"h-timeline\"><h2 id=\"h-timeline\">Timeline</h2><p class=\"muted\">Each day judged as known that day. Select a date to see the state then.</p>{}</section>",
-                timeline_html(&timeline, ctx)
+                timeline_html(&timeline, ctx, &rv)
             );
             let _ = write!(
                 m,
@@ -886,7 +953,7 @@ fn whatif_result_html(w: &WhatIf, ctx: Ctx) -> String {
     );
     s.push_str("<ul class=\"claims\">");
     for h in &w.hypotheses {
-        s.push_str(&claim_view_html(h));
+        s.push_str(&claim_view_html(h, &FromReview::none(ctx)));
     }
     s.push_str("</ul>");
     if w.changes.is_empty() {
@@ -1050,24 +1117,25 @@ fn draft_rows(d: &ClaimDraft) -> String {
     s
 }
 
-fn provenance_html(v: &serde_json::Value) -> String {
+/// A provenance value typed in with the proposal (any JSON), as text.
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(t) => t.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The provenance of a proposal typed in (`accord review add`, `POST /api/review`): each
+/// top-level key, its value as text (an `http(s)` `url` linked).
+fn plain_provenance_html(v: &serde_json::Value) -> String {
     let Some(o) = v.as_object() else {
         return String::new();
     };
     let mut s = String::from("<dl class=\"prov\">");
     for (k, val) in o {
-        let text = match val {
-            serde_json::Value::String(t) => t.clone(),
-            other => other.to_string(),
-        };
+        let text = json_text(val);
         let shown = if k == "url" {
-            match safe_url(&text) {
-                Some(u) => format!(
-                    "<a href=\"{u}\" rel=\"noopener noreferrer\" target=\"_blank\">{}</a>",
-                    esc(&text)
-                ),
-                None => esc(&text),
-            }
+            link_or_text(&text, &text)
         } else {
             esc(&text)
         };
@@ -1077,38 +1145,514 @@ fn provenance_html(v: &serde_json::Value) -> String {
     s
 }
 
-fn proposal_html(p: &ProposalRecord, ctx: Ctx, may_edit: bool, preview: &str) -> String {
+/// `text` linked to `url` when the address is http(s), else `text` alone (escaped).
+fn link_or_text(url: &str, text: &str) -> String {
+    match safe_url(url) {
+        Some(u) => format!(
+            "<a href=\"{u}\" rel=\"noopener noreferrer\" target=\"_blank\">{}</a>",
+            esc(text)
+        ),
+        None => esc(text),
+    }
+}
+
+fn str_of<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+    v.get(key)?.as_str()
+}
+
+/// `[start–end]` of a span (`{"start", "end"}`), as characters of the stored text.
+fn span_of(v: &serde_json::Value) -> Option<String> {
+    Some(format!(
+        "<span class=\"muted\">characters {}–{}</span>",
+        v.get("start")?.as_u64()?,
+        v.get("end")?.as_u64()?
+    ))
+}
+
+/// Candidates as `[[id, score], …]`: "id 0.85, other 0.70" (items linked when `item`).
+fn candidates_html(v: Option<&serde_json::Value>, ctx: Option<Ctx>) -> String {
+    let Some(list) = v.and_then(|c| c.as_array()) else {
+        return String::new();
+    };
+    let shown: Vec<String> = list
+        .iter()
+        .filter_map(|c| {
+            let id = c.get(0)?.as_str()?;
+            let score = c.get(1)?.as_f64()?;
+            let name = match ctx {
+                Some(ctx) => format!("<a href=\"{}\">{}</a>", ctx.item(id), esc(id)),
+                None => format!("<code>{}</code>", esc(id)),
+            };
+            Some(format!("{name} {score:.2}"))
+        })
+        .collect();
+    shown.join(", ")
+}
+
+/// What an ingested proposal's `date_basis` means.
+fn date_basis_words(basis: &str) -> String {
+    match basis {
+        "text" => "a time expression next to the cue or in the speaker's clause".into(),
+        "context" => "a date set earlier in the paragraph".into(),
+        "publication" => "the publication date, as nothing more precise was written".into(),
+        "fallback" => "no date could be found".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The article an ingested proposal was found in: its title linked to its address,
+/// publisher, publication date, author, other addresses and the feed entry.
+fn article_html(prov: &serde_json::Value, art: Option<&ArticleRecord>) -> String {
+    let a = prov.get("article");
+    let title = art
+        .and_then(|x| x.title.clone())
+        .or_else(|| a.and_then(|a| str_of(a, "title")).map(str::to_string));
+    let url = art
+        .and_then(|x| x.url.clone())
+        .or_else(|| a.and_then(|a| str_of(a, "url")).map(str::to_string))
+        .or_else(|| str_of(prov, "url").map(str::to_string));
+    let mut s = String::from("<p class=\"article\">From ");
+    match (&title, &url) {
+        (Some(t), Some(u)) => {
+            let _ = write!(s, "<cite>{}</cite>", link_or_text(u, t));
+        }
+        (Some(t), None) => {
+            let _ = write!(s, "<cite>{}</cite>", esc(t));
+        }
+        (None, Some(u)) => {
+            let _ = write!(s, "an untitled article at {}", link_or_text(u, u));
+        }
+        (None, None) => s.push_str("an untitled article"),
+    }
+    let publisher = art
+        .and_then(|x| x.publisher.clone())
+        .or_else(|| a.and_then(|a| str_of(a, "publisher")).map(str::to_string));
+    if let Some(p) = publisher {
+        let _ = write!(s, ", <span class=\"outlet\">{}</span>", esc(&p));
+    }
+    let published = art
+        .and_then(|x| x.published.map(|d| d.to_string()))
+        .or_else(|| a.and_then(|a| str_of(a, "published")).map(str::to_string));
+    match published {
+        Some(d) => {
+            let _ = write!(s, ", published <time datetime=\"{0}\">{0}</time>", esc(&d));
+        }
+        None => s.push_str(", no publication date"),
+    }
+    if let Some(by) = art.and_then(|x| x.author.as_deref()) {
+        let _ = write!(s, ", by {}", esc(by));
+    }
+    s.push_str("</p>");
+    if let Some(art) = art {
+        if !art.other_urls.is_empty() {
+            let others: Vec<String> = art.other_urls.iter().map(|u| link_or_text(u, u)).collect();
+            let _ = write!(
+                s,
+                "<p class=\"muted\">Also seen at {}.</p>",
+                others.join(", ")
+            );
+        }
+    } else if let Some(k) = a.and_then(|a| str_of(a, "content_key")) {
+        let _ = write!(
+            s,
+            "<p class=\"muted\">The article (content key <code>{}…</code>) is not in this store, so its text cannot be shown.</p>",
+            esc(&k.chars().take(12).collect::<String>())
+        );
+    }
+    s
+}
+
+/// The quote in its context from the stored article, the quoted words marked (each part of
+/// a quote split by "he said" separately).
+fn context_html(prov: &serde_json::Value, c: &InContext) -> String {
+    let chars: Vec<char> = c.text.chars().collect();
+    // The quote's parts, relative to the span shown; the whole span when they do not fit.
+    let mut parts: Vec<(usize, usize)> = prov
+        .get("quote_parts")
+        .and_then(|p| p.as_array())
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| {
+                    let s = usize::try_from(p.get("start")?.as_u64()?).ok()?;
+                    let e = usize::try_from(p.get("end")?.as_u64()?).ok()?;
+                    (s >= c.start && e <= c.end && s < e).then(|| (s - c.start, e - c.start))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    parts.sort_unstable();
+    let overlapping = parts.windows(2).any(|w| w[1].0 < w[0].1);
+    if parts.is_empty() || overlapping || prov.get("quote").is_none_or(|q| q.is_null()) {
+        parts = vec![(0, chars.len())];
+    }
+    let text = |from: usize, to: usize| esc(&chars[from..to].iter().collect::<String>());
+    let mut marked = String::new();
+    let mut at = 0;
+    for (s, e) in parts {
+        marked.push_str(&text(at, s));
+        let _ = write!(marked, "<mark>{}</mark>", text(s, e));
+        at = e;
+    }
+    marked.push_str(&text(at, chars.len()));
+    format!(
+        "<figure class=\"context\"><blockquote>…{}{marked}{}…</blockquote><figcaption class=\"muted\">In the stored article: {}, characters {}–{} ({} words either side, within its paragraph).</figcaption></figure>",
+        esc(&c.before),
+        esc(&c.after),
+        if prov.get("quote").is_some_and(|q| !q.is_null()) {
+            "the quote"
+        } else {
+            "what was said"
+        },
+        c.start,
+        c.end,
+        crate::api::CONTEXT_WORDS
+    )
+}
+
+/// How an ingested proposal was extracted, for people: speaker with candidates and
+/// confidence, cue, item, status wording → canonical, date and its basis, the rules that
+/// fired; then any other key as text.
+fn extraction_html(prov: &serde_json::Value, ctx: Ctx) -> String {
+    let mut s = String::from("<dl class=\"prov\">");
+    let mut row = |k: &str, v: String| {
+        if !v.is_empty() {
+            let _ = write!(s, "<dt>{}</dt><dd>{v}</dd>", esc(k));
+        }
+    };
+    if let Some(k) = str_of(prov, "kind") {
+        row("kind", esc(&k.replace('_', " ")));
+    }
+    if let Some(sp) = prov.get("speaker").filter(|v| !v.is_null()) {
+        let mut v = String::new();
+        if let Some(t) = str_of(sp, "text") {
+            let _ = write!(v, "“{}”", esc(t));
+        }
+        match str_of(sp, "party_id") {
+            Some(id) => {
+                let _ = write!(v, " → <code>{}</code>", esc(id));
+            }
+            None => v.push_str(" (not a party of the dataset)"),
+        }
+        if let Some(n) = str_of(sp, "name") {
+            let _ = write!(v, ", named {}", esc(n));
+        }
+        if let Some(a) = sp.get("antecedent").filter(|a| !a.is_null()) {
+            let ant = a
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| str_of(a, "text").map(str::to_string))
+                .unwrap_or_else(|| json_text(a));
+            let _ = write!(v, ", referring back to “{}”", esc(&ant));
+        }
+        if let Some(c) = sp.get("confidence").and_then(|c| c.as_f64()) {
+            let _ = write!(v, ", confidence {c:.2}");
+        }
+        if let Some(sp) = sp.get("span").and_then(span_of) {
+            let _ = write!(v, " {sp}");
+        }
+        let cands = candidates_html(sp.get("candidates"), None);
+        if !cands.is_empty() {
+            let _ = write!(v, "<br><span class=\"muted\">candidates:</span> {cands}");
+        }
+        row("speaker", v);
+    }
+    if let Some(cue) = prov.get("cue").filter(|v| !v.is_null()) {
+        let mut v = format!("“{}”", esc(str_of(cue, "text").unwrap_or("")));
+        if let Some(sp) = span_of(cue) {
+            let _ = write!(v, " {sp}");
+        }
+        row("cue", v);
+    }
+    if let Some(ch) = str_of(prov, "channel") {
+        row("channel", esc(&ch.replace('_', " ")));
+    }
+    if let Some(it) = prov.get("item").filter(|v| !v.is_null()) {
+        let mut v = String::new();
+        if let Some(id) = str_of(it, "id") {
+            let _ = write!(v, "<a href=\"{}\">{}</a>", ctx.item(id), esc(id));
+        }
+        if let Some(t) = str_of(it, "matched_text") {
+            let _ = write!(v, " from “{}”", esc(t));
+        }
+        if let Some(via) = str_of(it, "via") {
+            let _ = write!(v, " via {}", esc(&via.replace('_', " ")));
+        }
+        if let Some(c) = it.get("confidence").and_then(|c| c.as_f64()) {
+            let _ = write!(v, ", confidence {c:.2}");
+        }
+        if let Some(sp) = it.get("span").and_then(span_of) {
+            let _ = write!(v, " {sp}");
+        }
+        let cands = candidates_html(it.get("candidates"), Some(ctx));
+        if !cands.is_empty() {
+            let _ = write!(v, "<br><span class=\"muted\">candidates:</span> {cands}");
+        }
+        row("item", v);
+    }
+    let asserts = str_of(prov, "asserts").unwrap_or("");
+    match (str_of(prov, "wording"), str_of(prov, "status")) {
+        (Some(w), Some(st)) => row(
+            "status",
+            format!(
+                "“{}” → <strong>{}</strong>",
+                esc(w),
+                esc(&st.replace('_', " "))
+            ),
+        ),
+        (None, Some(st)) => row(
+            "status",
+            format!("<strong>{}</strong>", esc(&st.replace('_', " "))),
+        ),
+        (Some(w), None) => row(
+            "asserts",
+            format!("{} “{}”", esc(&asserts.replace('_', " ")), esc(w)),
+        ),
+        (None, None) if !asserts.is_empty() => row("asserts", esc(&asserts.replace('_', " "))),
+        _ => {}
+    }
+    if let Some(valid) = prov.get("valid").filter(|v| !v.is_null()) {
+        let mut v = esc(&json_text(valid));
+        if let Some(t) = str_of(prov, "valid_from_text") {
+            let _ = write!(v, " from “{}”", esc(t));
+        }
+        if let Some(b) = str_of(prov, "date_basis") {
+            let _ = write!(
+                v,
+                "<br><span class=\"muted\">date basis:</span> {} — {}",
+                esc(b),
+                esc(&date_basis_words(b))
+            );
+        }
+        row("valid", v);
+    }
+    if let Some(c) = prov.get("confidence").and_then(|c| c.as_f64()) {
+        row("confidence", format!("{c:.2}"));
+    }
+    if let Some(content) = prov.get("content").filter(|v| !v.is_null()) {
+        let mut v = format!("“{}”", esc(str_of(content, "text").unwrap_or("")));
+        if let Some(sp) = span_of(content) {
+            let _ = write!(v, " {sp}");
+        }
+        row("content", v);
+    }
+    if let Some(f) = str_of(prov, "source_from") {
+        row("source chosen", esc(f));
+    }
+    if let Some(k) = str_of(prov, "known_from") {
+        row("known", format!("from {}", esc(k)));
+    }
+    if let Some(f) = prov.get("feed").filter(|v| !v.is_null()) {
+        let u = str_of(f, "url").unwrap_or("");
+        row(
+            "feed",
+            format!(
+                "{} (entry <code>{}</code>)",
+                link_or_text(u, u),
+                esc(str_of(f, "entry_key").unwrap_or("?"))
+            ),
+        );
+    }
+    if let Some(i) = str_of(prov, "input") {
+        row("input", format!("<code>{}</code>", esc(i)));
+    }
+    if let Some(rules) = prov
+        .get("rules")
+        .and_then(|r| r.as_array())
+        .filter(|r| !r.is_empty())
+    {
+        let items: Vec<String> = rules
+            .iter()
+            .map(|r| format!("<li>{}</li>", esc(&json_text(r))))
+            .collect();
+        row(
+            "rules",
+            format!("<ol class=\"rules\">{}</ol>", items.join("")),
+        );
+    }
+    // Whatever else it carries, as text.
+    const SHOWN: [&str; 23] = [
+        "kind",
+        "speaker",
+        "cue",
+        "channel",
+        "item",
+        "asserts",
+        "wording",
+        "status",
+        "valid",
+        "valid_from_text",
+        "date_basis",
+        "confidence",
+        "content",
+        "source_from",
+        "known_from",
+        "feed",
+        "input",
+        "rules",
+        "article",
+        "url",
+        "quote",
+        "quote_parts",
+        "extract_key",
+    ];
+    if let Some(o) = prov.as_object() {
+        for (k, v) in o {
+            if !SHOWN.contains(&k.as_str()) && !v.is_null() {
+                row(k, esc(&json_text(v)));
+            }
+        }
+    }
+    if let Some(k) = str_of(prov, "extract_key") {
+        row("extract key", format!("<code>{}</code>", esc(k)));
+    }
+    s.push_str("</dl>");
+    s
+}
+
+/// A proposal's provenance for people: what to show above its draft (for a proposal from
+/// `accord ingest`, the article and the quote in context) and below it (how it was found,
+/// folded unless `open`; for a proposal typed in, its provenance keys).
+fn provenance_html(
+    p: &ProposalRecord,
+    ev: Option<&Evidence>,
+    ctx: Ctx,
+    open: bool,
+) -> (String, String) {
+    let prov = &p.provenance;
+    let open = if open { " open" } else { "" };
+    if article_key(prov).is_none() {
+        if prov.is_null() || prov.as_object().is_some_and(|o| o.is_empty()) {
+            return (String::new(), String::new());
+        }
+        return (
+            String::new(),
+            format!(
+                "<details{open}><summary>Where it comes from</summary>{}</details>",
+                plain_provenance_html(prov)
+            ),
+        );
+    }
+    let mut above = article_html(prov, ev.and_then(|e| e.article.as_ref()));
+    if let Some(c) = ev.and_then(|e| e.context.as_ref()) {
+        above.push_str(&context_html(prov, c));
+    }
+    let below = format!(
+        "<details class=\"extraction\"{open}><summary>How it was found</summary>{}</details>",
+        extraction_html(prov, ctx)
+    );
+    (above, below)
+}
+
+/// The words of a text, whitespace collapsed.
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What one proposal shows besides its draft: its article and the quote in context.
+#[derive(Default)]
+struct Evidence {
+    article: Option<ArticleRecord>,
+    context: Option<InContext>,
+}
+
+/// The stored articles the proposals name, each read once.
+fn evidence_of(
+    app: &App,
+    proposals: &[&ProposalRecord],
+) -> Result<HashMap<i64, Evidence>, ApiError> {
+    let mut articles: HashMap<String, Option<ArticleRecord>> = HashMap::new();
+    let mut out = HashMap::new();
+    for p in proposals {
+        let Some(key) = article_key(&p.provenance) else {
+            continue;
+        };
+        if !articles.contains_key(key) {
+            let a = app.with_store(|s| s.article(key))?;
+            articles.insert(key.to_string(), a);
+        }
+        let article = articles.get(key).cloned().flatten();
+        let context = article.as_ref().and_then(|a| in_context(a, &p.provenance));
+        out.insert(p.id, Evidence { article, context });
+    }
+    Ok(out)
+}
+
+fn proposal_html(
+    p: &ProposalRecord,
+    ev: Option<&Evidence>,
+    ctx: Ctx,
+    may_edit: bool,
+    preview: &str,
+    alone: bool,
+) -> String {
     let d = &p.draft;
+    let about = p
+        .edits
+        .as_ref()
+        .map(|e| d.with_edits(e))
+        .and_then(|m| m.about)
+        .or_else(|| d.about.clone());
     let mut s = format!(
-        "<article class=\"proposal\" id=\"p{id}\" aria-labelledby=\"p{id}-h\"><h3 id=\"p{id}-h\">Proposal {id}{}</h3>",
-        d.about
+        "<article class=\"proposal\" id=\"p{id}\" aria-labelledby=\"p{id}-h\"><h3 id=\"p{id}-h\">{}{}</h3>",
+        if alone {
+            format!("Proposal {}", p.id)
+        } else {
+            format!(
+                "<a href=\"{}\">Proposal {}</a>",
+                proposal_href(ctx, p.id),
+                p.id
+            )
+        },
+        about
             .as_deref()
             .map(|a| format!(" about <a href=\"{}\">{}</a>", ctx.item(a), esc(a)))
             .unwrap_or_default(),
         id = p.id
     );
     s.push_str(preview);
+    let context = ev.and_then(|e| e.context.as_ref());
+    // The claim's quote, unless the context below shows exactly it.
     if let Some(q) = &d.quote {
-        let _ = write!(s, "<blockquote>{}</blockquote>", esc(q));
+        let same = context.is_some_and(|c| {
+            let parts: Vec<String> = p
+                .provenance
+                .get("quote_parts")
+                .and_then(|x| x.as_array())
+                .map(|ps| {
+                    ps.iter()
+                        .filter_map(|x| x.get("text")?.as_str().map(flat))
+                        .collect()
+                })
+                .unwrap_or_default();
+            flat(q) == flat(&c.text) || (!parts.is_empty() && flat(q) == parts.join(" … "))
+        });
+        if !same {
+            let _ = write!(s, "<blockquote>{}</blockquote>", esc(q));
+        }
     }
+    let (above, below) = provenance_html(p, ev, ctx, alone);
+    s.push_str(&above);
     s.push_str(&draft_rows(d));
-    if !p.provenance.is_null() {
-        let _ = write!(
-            s,
-            "<details><summary>Where it comes from</summary>{}</details>",
-            provenance_html(&p.provenance)
-        );
-    }
+    s.push_str(&below);
     if p.status != ProposalStatus::Proposed {
+        let claim = p.claim_id.as_deref().map(|c| match &about {
+            Some(a) => format!(
+                " as claim <a href=\"{}\"><code>{}</code></a>",
+                ctx.item(a),
+                esc(c)
+            ),
+            None => format!(" as claim <code>{}</code>", esc(c)),
+        });
         let _ = write!(
             s,
-            "<p class=\"reviewed\">{} by {}{}{}</p>",
+            "<p class=\"reviewed\">{} by {}{}{}{}</p>",
             esc(p.status.as_str()),
             esc(p.reviewer.as_deref().unwrap_or("?")),
-            p.claim_id
+            p.reviewed_at
                 .as_deref()
-                .map(|c| format!(" as claim <code>{}</code>", esc(c)))
+                .map(|t| format!(" at {}", esc(t)))
                 .unwrap_or_default(),
+            claim.unwrap_or_default(),
             p.reason
                 .as_deref()
                 .map(|r| format!(": {}", esc(r)))
@@ -1151,6 +1695,24 @@ fn proposal_html(p: &ProposalRecord, ctx: Ctx, may_edit: bool, preview: &str) ->
     s
 }
 
+/// "If accepted, ITEM would be … (now …)." for a waiting proposal that would change its item.
+fn preview_html(previews: &[(i64, String, Summary, Summary)], id: i64, ctx: Ctx) -> String {
+    match previews.iter().find(|x| x.0 == id) {
+        Some((_, item, before, after)) => format!(
+            "<p class=\"preview\">If accepted, <a href=\"{}\">{}</a> would be {} {} (now {} {}).</p>",
+            ctx.item(item),
+            esc(item),
+            reported_badge(&after.reported),
+            op_badge(after.operative),
+            reported_badge(&before.reported),
+            op_badge(before.operative)
+        ),
+        None => String::new(),
+    }
+}
+
+/// The review queue (`/review`), or one proposal with everything it came from
+/// (`/review?id=N`, where a claim accepted from the queue links to).
 pub async fn review(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -1161,10 +1723,45 @@ pub async fn review(
             let who = signed_in(app, &headers, &back("/review", q.as_deref()))?;
             let p = Params::parse(
                 q.as_deref(),
-                &["as_of", "known_at", "rev", "done", "item", "before", "proposal"],
+                &["as_of", "known_at", "rev", "done", "item", "before", "proposal", "id"],
             )?;
             let w = When::from_params(&p)?;
             let ctx = ctx_of(w);
+            let may_edit = who.may(Role::Editor);
+            if let Some(id) = p.one("id")? {
+                let n = review_id(id)?;
+                let pr = app
+                    .with_store(|s| s.get_proposal(n))?
+                    .ok_or_else(|| ApiError::not_found(format!("There is no proposal {n}.")))?;
+                let ev = app.with_store(|s| article_of(s, &pr))?;
+                let ev = Evidence {
+                    article: ev.0,
+                    context: ev.1,
+                };
+                let waiting = pr.status == ProposalStatus::Proposed;
+                let pv = if waiting {
+                    preview_html(&preview(app, &[&pr], w), pr.id, ctx)
+                } else {
+                    String::new()
+                };
+                let mut m = format!(
+                    "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"{}\">Review queue</a> › Proposal {n}</nav><h1>Proposal {n} <span class=\"muted\">({})</span></h1>",
+                    ctx.href("/review"),
+                    esc(pr.status.as_str())
+                );
+                m.push_str(&proposal_html(&pr, Some(&ev), ctx, may_edit, &pv, true));
+                let title = format!("Proposal {n}");
+                return Ok(render(
+                    app,
+                    &who,
+                    &title,
+                    Tab::Review,
+                    ctx,
+                    "/review",
+                    vec![("id", n.to_string())],
+                    &m,
+                ));
+            }
             let all = app.with_store(|s| s.list_proposals(None))?;
             let mut m = String::from("<h1>Review queue</h1>");
             // After an action: what it did, and the affected item's state now.
@@ -1200,11 +1797,18 @@ pub async fn review(
                     "<p class=\"flash\" role=\"status\">{msg}{after}</p>"
                 );
             }
-            let may_edit = who.may(Role::Editor);
             let open: Vec<&ProposalRecord> = all
                 .iter()
                 .filter(|p| p.status == ProposalStatus::Proposed)
                 .collect();
+            let done: Vec<&ProposalRecord> = all
+                .iter()
+                .filter(|p| p.status != ProposalStatus::Proposed)
+                .rev()
+                .take(20)
+                .collect();
+            let shown: Vec<&ProposalRecord> = open.iter().chain(done.iter()).copied().collect();
+            let evidence = evidence_of(app, &shown)?;
             let _ = write!(
                 m,
                 "<section aria-labelledby=\"h-open\"><h2 id=\"h-open\">Waiting <span class=\"muted\">({})</span></h2>",
@@ -1218,32 +1822,14 @@ pub async fn review(
             }
             let previews = preview(app, &open, w);
             for pr in &open {
-                let mut pv = String::new();
-                if let Some((item, before, after)) = previews.iter().find(|x| x.0 == pr.id).map(|x| (&x.1, &x.2, &x.3)) {
-                    let _ = write!(
-                        pv,
-                        "<p class=\"preview\">If accepted, <a href=\"{}\">{}</a> would be {} {} (now {} {}).</p>",
-                        ctx.item(item),
-                        esc(item),
-                        reported_badge(&after.reported),
-                        op_badge(after.operative),
-                        reported_badge(&before.reported),
-                        op_badge(before.operative)
-                    );
-                }
-                m.push_str(&proposal_html(pr, ctx, may_edit, &pv));
+                let pv = preview_html(&previews, pr.id, ctx);
+                m.push_str(&proposal_html(pr, evidence.get(&pr.id), ctx, may_edit, &pv, false));
             }
             m.push_str("</section>");
-            let done: Vec<&ProposalRecord> = all
-                .iter()
-                .filter(|p| p.status != ProposalStatus::Proposed)
-                .rev()
-                .take(20)
-                .collect();
             if !done.is_empty() {
                 m.push_str("<section aria-labelledby=\"h-done\"><h2 id=\"h-done\">Reviewed</h2>");
                 for pr in done {
-                    m.push_str(&proposal_html(pr, ctx, false, ""));
+                    m.push_str(&proposal_html(pr, evidence.get(&pr.id), ctx, false, "", false));
                 }
                 m.push_str("</section>");
             }
@@ -1486,9 +2072,10 @@ pub async fn search(
                             )
                         })
                         .collect();
+                    let rv = FromReview::of(claims.iter(), ctx);
                     let claims_html: Vec<String> = claims
                         .iter()
-                        .map(|c| raw_claim_html(c, ds, c.known > w.known_at))
+                        .map(|c| raw_claim_html(c, ds, c.known > w.known_at, &rv))
                         .collect();
                     (rows, claims_html, sources)
                 };

@@ -631,9 +631,7 @@ pub fn depth(n: &accord_engine::Node) -> usize {
 
 /// Days since 1970-01-01.
 pub fn days(d: Date) -> i32 {
-    d.since(day(1970, 1, 1))
-        .map(|s| s.get_days())
-        .unwrap_or(0)
+    d.since(day(1970, 1, 1)).map(|s| s.get_days()).unwrap_or(0)
 }
 
 fn ratio(a: f64, b: f64) -> f64 {

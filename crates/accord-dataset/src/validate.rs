@@ -241,7 +241,7 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
     let meta = r.meta.as_ref().map(|(m, _)| m.clone()).unwrap_or_default();
 
     // Ids: syntax and uniqueness across every kind.
-    let mut first: BTreeMap<String, (&str, String, usize)> = BTreeMap::new();
+    let mut first: BTreeMap<String, (&str, String, &str, usize)> = BTreeMap::new();
     let mut all_ids: Vec<(&str, &str, &Origin<'_>, Vec<Seg<'_>>)> = Vec::new();
     for (x, o) in &r.parties {
         all_ids.push((&x.id, "party", o, vec![K("id")]));
@@ -274,7 +274,10 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
         id_check(&mut diags, o, path, id);
         let span = o.at(path);
         match first.get(*id) {
-            Some((was, file, line)) => {
+            Some((was, file, text, at)) => {
+                // The line is worked out only for a duplicate: counting lines for every id
+                // would make validation quadratic in the size of a file.
+                let line = accord_lang::line_col(text, *at).0;
                 diags.push(
                     Diag::error("D004", &o.file.path, span, format!("duplicate id `{id}`"))
                         .label(format!("{} has this id already", a(was)))
@@ -285,8 +288,10 @@ pub(crate) fn validate(mut r: Read<'_>) -> (Dataset, Vec<Diag>) {
                 );
             }
             None => {
-                let line = accord_lang::line_col(&o.file.text, span.start).0;
-                first.insert(id.to_string(), (kind, o.file.path.clone(), line));
+                first.insert(
+                    id.to_string(),
+                    (kind, o.file.path.clone(), o.file.text.as_str(), span.start),
+                );
             }
         }
     }

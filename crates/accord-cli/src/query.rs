@@ -3,13 +3,14 @@
 //! Each runs the derivation engine (`accord-engine`) on the bundled dataset or `--dataset DIR`
 //! and prints for people, or with `--json` the shapes documented in `docs/json-output.md`.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use accord_engine::{BasisView, ClaimView, Engine, ItemReport, Node, Reported, Side, WhatIf};
 use accord_lang::Truth;
-use accord_model::{Asserts, Claim, Decimal, FuzzyDate};
+use accord_model::{Asserts, Claim, Dataset, Decimal, FuzzyDate};
 use clap::Args;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -120,10 +121,88 @@ pub struct ExposureArgs {
     pub json: bool,
 }
 
-fn setup(data: &DatasetArgs) -> Result<(Engine, String), String> {
+fn setup(data: &DatasetArgs) -> Result<(Engine, String, Reviewed), String> {
     let ds = data.load()?;
     let name = ds.meta.name.clone();
-    Ok((Engine::new(&ds), name))
+    let reviewed = Reviewed::of(&ds, data);
+    Ok((Engine::new(&ds), name, reviewed))
+}
+
+/// The review proposal a claim was accepted from: the number in its note ("accepted from
+/// review proposal N by …", which the store writes on acceptance), else in its id
+/// (`review.pN`, the default id of an accepted proposal's claim).
+fn proposal_of_claim(c: &Claim) -> Option<i64> {
+    const MARK: &str = "accepted from review proposal ";
+    let from_note = c.note.as_deref().and_then(|n| {
+        let rest = &n[n.find(MARK)? + MARK.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<i64>().ok()
+    });
+    from_note.or_else(|| {
+        c.id.strip_prefix("review.p")
+            .filter(|d| !d.is_empty() && d.chars().all(|ch| ch.is_ascii_digit()))
+            .and_then(|d| d.parse::<i64>().ok())
+    })
+}
+
+/// The claims accepted from the review queue, so that the human output can lead from each
+/// one back to its evidence (the proposal keeps the article, the quote's offsets and context,
+/// the rules): `from review proposal N (accord review show N)`.
+struct Reviewed {
+    /// Claim id → proposal.
+    ids: HashMap<String, i64>,
+    /// The claims themselves, for those an explanation does not count.
+    claims: Vec<Claim>,
+    /// ` --db STORE` when the store was named on the command line (not by `ACCORD_DB`).
+    db: String,
+}
+
+impl Reviewed {
+    fn of(ds: &Dataset, data: &DatasetArgs) -> Reviewed {
+        let mut ids = HashMap::new();
+        let mut claims = Vec::new();
+        for c in &ds.claims {
+            if let Some(n) = proposal_of_claim(c) {
+                ids.insert(c.id.clone(), n);
+                claims.push(c.clone());
+            }
+        }
+        let db = match (&data.dataset, &data.db) {
+            (None, Some(db)) if std::env::var("ACCORD_DB").ok().as_ref() != Some(db) => {
+                format!(" --db {}", shell_word(&accord_store::redact(db)))
+            }
+            _ => String::new(),
+        };
+        Reviewed { ids, claims, db }
+    }
+
+    /// `from review proposal N (accord review show N --db …)` for a claim from the queue.
+    fn line(&self, claim_id: &str) -> Option<String> {
+        let n = self.ids.get(claim_id)?;
+        Some(format!(
+            "from review proposal {n} (accord review show {n}{})",
+            self.db
+        ))
+    }
+
+    /// The line under a claim printed with `indent`, or nothing.
+    fn under(&self, claim_id: &str, indent: &str) -> String {
+        self.line(claim_id)
+            .map(|l| format!("{indent}{l}\n"))
+            .unwrap_or_default()
+    }
+}
+
+/// A word for the shell: as it is when it needs no quoting, else in single quotes.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-:@+=,%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 fn check_ids(e: &Engine, ids: &[String]) -> Result<(), String> {
@@ -242,6 +321,47 @@ fn claim_line(c: &ClaimView) -> String {
     s
 }
 
+/// One line for a stored claim that no explanation shows, like [`claim_line`].
+fn raw_claim_line(c: &Claim, ds: &Dataset) -> String {
+    let mut s = match (&c.quote, &c.value) {
+        (Some(q), Some(v)) => format!("“{q}” [{}: {v}]", asserts_word(c.asserts)),
+        (Some(q), None) => format!("“{q}” [{}]", asserts_word(c.asserts)),
+        (None, Some(v)) => format!("“{v}”"),
+        (None, None) => asserts_word(c.asserts).into(),
+    };
+    let src = ds.source(&c.source);
+    let outlet = src
+        .and_then(|x| x.outlet.as_deref())
+        .map(|o| ds.name_of(o).unwrap_or(o).to_string());
+    if let Some(sp) = &c.speaker {
+        let _ = write!(s, " — {}", ds.name_of(sp).unwrap_or(sp));
+        if let Some(r) = &c.role {
+            let _ = write!(s, " ({r})");
+        }
+        s.push(';');
+    } else {
+        s.push_str(" —");
+    }
+    match src {
+        Some(x) => {
+            match &outlet {
+                Some(o) => {
+                    let _ = write!(s, " {o}: “{}”", x.title);
+                }
+                None => {
+                    let _ = write!(s, " “{}”", x.title);
+                }
+            }
+            let _ = write!(s, ", {}", x.published);
+        }
+        None => {
+            let _ = write!(s, " {}", c.source);
+        }
+    }
+    let _ = write!(s, " · valid {}, known {} [{}]", c.valid, c.known, c.id);
+    s
+}
+
 fn money(amount: &Decimal, currency: &str) -> String {
     let text = amount.normalize().to_string();
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
@@ -271,7 +391,7 @@ fn basis_line(b: &Option<BasisView>) -> String {
     }
 }
 
-fn sides_text(sides: &[Side], indent: &str, s: &mut String) {
+fn sides_text(sides: &[Side], indent: &str, s: &mut String, rv: &Reviewed) {
     for side in sides {
         let n = side.claims.len();
         let _ = writeln!(
@@ -282,11 +402,12 @@ fn sides_text(sides: &[Side], indent: &str, s: &mut String) {
         );
         for c in &side.claims {
             let _ = writeln!(s, "{indent}  • {}", claim_line(c));
+            s.push_str(&rv.under(&c.id, &format!("{indent}    ")));
         }
     }
 }
 
-fn report_block(r: &ItemReport, s: &mut String) {
+fn report_block(r: &ItemReport, s: &mut String, rv: &Reviewed) {
     let _ = writeln!(s, "{} — {} ({})", r.id, r.name, r.kind);
     let _ = writeln!(s, "  {}", op_badge(r.operative));
     for reason in &r.reasons {
@@ -295,8 +416,11 @@ fn report_block(r: &ItemReport, s: &mut String) {
     let _ = writeln!(s, "  status: {}", reported_badge(&r.status.reported));
     if r.status.sides.is_empty() {
         let _ = writeln!(s, "    ← {}", basis_line(&r.status.basis));
+        if let Some(BasisView::Claim { claim }) = &r.status.basis {
+            s.push_str(&rv.under(&claim.id, "      "));
+        }
     } else {
-        sides_text(&r.status.sides, "    ", s);
+        sides_text(&r.status.sides, "    ", s, rv);
     }
     match &r.at_risk {
         Some(risk) => {
@@ -337,7 +461,7 @@ pub fn status(a: StatusArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
-    let (mut e, name) = match setup(&a.data) {
+    let (mut e, name, reviewed) = match setup(&a.data) {
         Ok(x) => x,
         Err(err) => return fail(err),
     };
@@ -398,7 +522,7 @@ pub fn status(a: StatusArgs) -> ExitCode {
         );
     } else {
         for r in &reports {
-            report_block(r, &mut s);
+            report_block(r, &mut s, &reviewed);
             let _ = writeln!(
                 s,
                 "  (full explanation: accord why {} --at {d}{})\n",
@@ -414,7 +538,7 @@ pub fn status(a: StatusArgs) -> ExitCode {
     out(s)
 }
 
-fn node_text(n: &Node, depth: usize, s: &mut String) {
+fn node_text(n: &Node, depth: usize, s: &mut String, rv: &Reviewed) {
     let indent = "  ".repeat(depth);
     let value = match n.value.as_str() {
         "" => String::new(),
@@ -426,9 +550,20 @@ fn node_text(n: &Node, depth: usize, s: &mut String) {
     let _ = writeln!(s, "{indent}{}{value}", n.text);
     for c in &n.claims {
         let _ = writeln!(s, "{indent}    • {}", claim_line(c));
+        s.push_str(&rv.under(&c.id, &format!("{indent}      ")));
     }
     for c in &n.children {
-        node_text(c, depth + 1, s);
+        node_text(c, depth + 1, s, rv);
+    }
+}
+
+/// The ids of every claim an explanation shows.
+fn claim_ids<'a>(n: &'a Node, ids: &mut HashSet<&'a str>) {
+    for c in &n.claims {
+        ids.insert(&c.id);
+    }
+    for c in &n.children {
+        claim_ids(c, ids);
     }
 }
 
@@ -437,7 +572,7 @@ pub fn why(a: WhyArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
-    let (mut e, name) = match setup(&a.data) {
+    let (mut e, name, reviewed) = match setup(&a.data) {
         Ok(x) => x,
         Err(err) => return fail(err),
     };
@@ -459,13 +594,37 @@ pub fn why(a: WhyArgs) -> ExitCode {
         reported_badge(&w.item.status.reported)
     );
     for c in &w.tree.children {
-        node_text(c, 1, &mut s);
+        node_text(c, 1, &mut s, &reviewed);
+    }
+    // Claims about it accepted from the review queue that the explanation does not show (not
+    // yet known, not yet valid, or overtaken): still a way back to their evidence.
+    let mut shown = HashSet::new();
+    claim_ids(&w.tree, &mut shown);
+    let hidden: Vec<&Claim> = reviewed
+        .claims
+        .iter()
+        .filter(|c| c.about == a.id && !shown.contains(c.id.as_str()))
+        .collect();
+    if !hidden.is_empty() {
+        let _ = writeln!(s, "  accepted from the review queue, not counted here");
+        for c in hidden {
+            let _ = writeln!(s, "      • {}", raw_claim_line(c, e.dataset()));
+            let why = if c.known > k {
+                format!("not yet known on {k} (known {})", c.known)
+            } else if c.valid.start > d {
+                format!("valid only from {}", c.valid.start)
+            } else {
+                "another claim counts instead: a better word of the same voice, or it lies outside the window (docs/semantics.md §2)".to_string()
+            };
+            let _ = writeln!(s, "        {why}");
+            s.push_str(&reviewed.under(&c.id, "        "));
+        }
     }
     out(s)
 }
 
 pub fn timeline(a: TimelineArgs) -> ExitCode {
-    let (e, _name) = match setup(&a.data) {
+    let (e, _name, reviewed) = match setup(&a.data) {
         Ok(x) => x,
         Err(err) => return fail(err),
     };
@@ -508,6 +667,7 @@ pub fn timeline(a: TimelineArgs) -> ExitCode {
             match cause {
                 accord_engine::Cause::Claim { claim } => {
                     let _ = writeln!(s, "            ← {}: {}", claim.about, claim_line(claim));
+                    s.push_str(&reviewed.under(&claim.id, "              "));
                 }
                 accord_engine::Cause::Record { item, field, date } => {
                     let _ = writeln!(
@@ -685,7 +845,7 @@ pub fn whatif(a: WhatifArgs) -> ExitCode {
             "give at least one --claim 'ID status=VALUE' (or 'ID met', 'ID missed', 'ID progress=LEVEL by=PARTY'), or --claims FILE",
         );
     }
-    let (mut e, name) = match setup(&a.data) {
+    let (mut e, name, _) = match setup(&a.data) {
         Ok(x) => x,
         Err(err) => return fail(err),
     };
@@ -726,7 +886,7 @@ pub fn contested(a: ContestedArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
-    let (mut e, name) = match setup(&a.data) {
+    let (mut e, name, reviewed) = match setup(&a.data) {
         Ok(x) => x,
         Err(err) => return fail(err),
     };
@@ -753,7 +913,7 @@ pub fn contested(a: ContestedArgs) -> ExitCode {
             "{} — {} ({}): CONTESTED, claims valid from {} to {}",
             c.id, c.name, c.kind, c.window_from, c.window_to
         );
-        sides_text(&c.sides, "  ", &mut s);
+        sides_text(&c.sides, "  ", &mut s, &reviewed);
         let _ = writeln!(s);
     }
     out(s)
@@ -764,7 +924,7 @@ pub fn exposure(a: ExposureArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
-    let (mut e, name) = match setup(&a.data) {
+    let (mut e, name, _) = match setup(&a.data) {
         Ok(x) => x,
         Err(err) => return fail(err),
     };

@@ -889,7 +889,7 @@ fn lengthen(m: &Model, s: &mut Snapshot, starts: &[Ix]) {
             && m.edges_of(x).iter().any(|e| {
                 edge_followed(s, e)
                     && !affected.contains(&e.to)
-                    && s.dist.get(e.to as usize).is_some_and(|dv| dv + 1 == dx)
+                    && s.dist.get(e.to as usize).is_some_and(|dv| dv.checked_add(1) == Some(dx))
             });
         if supported {
             continue;

@@ -87,6 +87,9 @@ pub struct PeerRow {
 /// Everything one run measured.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Cores, memory and the load average when the run started (the machine is often shared).
+    pub machine: String,
+    pub accord_version: String,
     pub family: String,
     pub seed: u64,
     pub items: usize,
@@ -197,6 +200,7 @@ pub fn as_of() -> Date {
 pub fn run(opt: &Options, progress: Progress<'_>) -> Result<Report, String> {
     let t_all = Instant::now();
     let cpu_all = measure::process_cpu_time();
+    let machine = measure::machine();
     std::fs::create_dir_all(&opt.work_dir)
         .map_err(|e| format!("could not create `{}`: {e}", opt.work_dir.display()))?;
     let d = as_of();
@@ -214,12 +218,22 @@ pub fn run(opt: &Options, progress: Progress<'_>) -> Result<Report, String> {
     let stats = world.stats.clone();
     let mut ds = world.dataset;
 
-    // The store: import, then W1 cold from it.
+    // The engine's memory, measured first, while the process has freed little: later phases
+    // (the import above all) free large buffers that an engine built after them would reuse
+    // without growing the resident set.
+    progress("build engine", 0, 1);
+    let rss_before_engine = measure::rss();
+    let (first, first_build) = timed(|| Engine::new(&ds));
+    let engine_bytes = measure::rss().saturating_sub(rss_before_engine);
+    progress("build engine", 1, 1);
+
+    // The store: import, then W1 cold from it (a second engine, built from what was loaded).
     let db = opt.work_dir.join("world.accord");
     let mut import = None;
     let mut store_bytes = None;
     let mut cold_load = None;
-    if opt.store {
+    let (mut engine, cold_build) = if opt.store {
+        drop(first);
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
         }
@@ -245,13 +259,14 @@ pub fn run(opt: &Options, progress: Progress<'_>) -> Result<Report, String> {
         ds = loaded?;
         cold_load = Some(t);
         progress("load from store", 1, 1);
-    }
-
-    progress("build engine", 0, 1);
-    let rss_before_engine = measure::rss();
-    let (mut engine, cold_build) = timed(|| Engine::new(&ds));
-    let engine_bytes = measure::rss().saturating_sub(rss_before_engine);
-    progress("build engine", 1, 1);
+        progress("build engine from the store", 0, 1);
+        let built = timed(|| Engine::new(&ds));
+        progress("build engine from the store", 1, 1);
+        built
+    } else {
+        (first, first_build)
+    };
+    drop(ds);
     let (_, cold_derive) = timed(|| {
         engine.derive_all(d, d);
     });
@@ -555,6 +570,8 @@ pub fn run(opt: &Options, progress: Progress<'_>) -> Result<Report, String> {
     progress("done", 1, 1);
 
     Ok(Report {
+        machine,
+        accord_version: env!("CARGO_PKG_VERSION").to_string(),
         family: opt.family.name().to_string(),
         seed: opt.seed,
         items: stats.items(),

@@ -120,6 +120,29 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Timed) {
     )
 }
 
+/// The machine in one line: cores, memory, and the load average now.
+pub fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem = status_total_kib() as f64 / (1024.0 * 1024.0);
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
+    format!("{cores} cores, {mem:.0} GiB; load average {load}")
+}
+
+fn status_total_kib() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|r| r.split_whitespace().next())
+                .and_then(|x| x.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 /// Formats bytes for people (KiB, MiB, GiB).
 pub fn human_bytes(b: u64) -> String {
     let b = b as f64;

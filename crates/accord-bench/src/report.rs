@@ -27,6 +27,7 @@ fn dist(d: &Dist) -> String {
 /// shown for reference and judged all the same.
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
+    let _ = writeln!(o, "machine: {} (accord {})", r.machine, r.accord_version);
     let _ = writeln!(
         o,
         "world: {} (seed {}): {} items, {} links, {} claims; as of {} (D = K)",

@@ -71,6 +71,9 @@ pub struct BenchArgs {
     /// Print the full report as JSON (for programs, and for docs/performance.md).
     #[arg(long)]
     pub json: bool,
+    /// Also write the full report as JSON to this file (the table still goes to standard output).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +130,15 @@ pub fn run(a: BenchArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
+    if let Some(path) = &a.report {
+        let text = match serde_json::to_string_pretty(&report) {
+            Ok(s) => s,
+            Err(e) => return fail(e),
+        };
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            return fail(format!("could not write `{}`: {e}", path.display()));
+        }
+    }
     if a.json {
         match serde_json::to_string_pretty(&report) {
             Ok(s) => println!("{s}"),

@@ -15,7 +15,7 @@ use accord_ingest::eval::{
     Counts, f1, held_out, load_corpus, parse_ann, parse_attributions, predicted, report, score,
     speech_recall,
 };
-use accord_ingest::{Document, extract};
+use accord_ingest::{Document, Extractor};
 use accord_model::Dataset;
 
 #[derive(Default)]
@@ -71,6 +71,7 @@ fn main() {
         return;
     }
     let ds = Dataset::default();
+    let extractor = Extractor::new(&ds);
     let started = std::time::Instant::now();
     let mut all = Slice::default();
     let mut tune = Slice::default();
@@ -86,7 +87,7 @@ fn main() {
             published: a.published,
             ..Document::default()
         };
-        let ps = extract(&doc, &ds);
+        let ps = extractor.extract(&doc);
         let pred = predicted(&ps);
         if let Some(f) = dump.as_mut() {
             use std::io::Write;

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use accord_ingest::eval::{
     GoldAttribution, Labelled, Role, held_out, load_corpus, parse_attributions, predicted,
 };
-use accord_ingest::{Document, extract};
+use accord_ingest::{Document, Extractor};
 use accord_model::Dataset;
 
 fn chars(l: &Labelled) -> HashSet<usize> {
@@ -104,6 +104,7 @@ fn main() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/polnear-train");
     let corpus = load_corpus(&dir, usize::MAX);
     let ds = Dataset::default();
+    let extractor = Extractor::new(&ds);
     let mut by_cue: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut by_shape: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut fp_cue: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -115,11 +116,16 @@ fn main() {
             published: a.published,
             ..Document::default()
         };
-        let ps = extract(&doc, &ds);
+        let ps = extractor.extract(&doc);
         let pred = predicted(&ps);
         let pred_content: Vec<HashSet<usize>> = pred
             .iter()
             .filter(|l| l.role == Role::Content)
+            .map(chars)
+            .collect();
+        let pred_cue: Vec<HashSet<usize>> = pred
+            .iter()
+            .filter(|l| l.role == Role::Cue)
             .map(chars)
             .collect();
         let gold = parse_attributions(&a.ann);
@@ -139,8 +145,9 @@ fn main() {
                 text.get(r.0.saturating_sub(1)..(r.0 + 1).min(text.len()))
                     .is_some_and(|w| w.iter().any(|ch| matches!(ch, '"' | '“' | '‘' | '\'')))
             });
+            let cue_found = pred_cue.iter().any(|p| !p.is_disjoint(&chars(&g.cue)));
             let shape = format!(
-                "{}{}{}{}",
+                "{}{}{}{}{}",
                 if c_at < cue_at {
                     "content-before-cue"
                 } else {
@@ -153,6 +160,7 @@ fn main() {
                 } else {
                     ""
                 },
+                if cue_found { " cue-found" } else { "" },
             );
             let e = by_cue.entry(l.clone()).or_default();
             e.0 += 1;
@@ -163,7 +171,8 @@ fn main() {
             if !hit
                 && shown < samples
                 && want.as_deref().is_some_and(|w| {
-                    w == "-"
+                    (w == "+cue" && cue_found)
+                        || w == "-"
                         || w == l
                         || (w.ends_with('*') && l.starts_with(w.trim_end_matches('*')))
                 })
@@ -204,7 +213,11 @@ fn main() {
     let total_missed: usize = v.iter().map(|x| x.1.1).sum();
     let total: usize = v.iter().map(|x| x.1.0).sum();
     println!("  all: {total_missed} / {total}");
-    for (k, (n, m)) in v.iter().take(70) {
+    let top: usize = std::env::var("MISSES_TOP")
+        .ok()
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(70);
+    for (k, (n, m)) in v.iter().take(top) {
         println!("  {m:>5} / {n:<5} {k}");
     }
     println!("missed / labelled, by construction:");

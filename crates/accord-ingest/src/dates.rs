@@ -111,7 +111,7 @@ fn month_num(w: &str) -> Option<i8> {
         .map(|(_, m)| *m)
 }
 
-fn weekday(w: &str) -> Option<Weekday> {
+pub(crate) fn weekday(w: &str) -> Option<Weekday> {
     WEEKDAYS.iter().find(|(n, _)| *n == w).map(|(_, d)| *d)
 }
 

@@ -658,12 +658,37 @@ fn colon_attribution(d: &Doc, si: usize, out: &mut Vec<Raw>) {
             ProposalKind::Direct,
             0.75,
         ),
-        _ if si > 0 => return,
-        _ => {
+        _ if si == 0 => {
+            // A headline's kicker ("BREAKING: …", "The Latest: …") names no speaker.
+            if (np.first..=np.last)
+                .any(|x| TURN_NOT_SPEAKER.contains(&d.low(x)) && d.low(x) != "the")
+            {
+                return;
+            }
             let c = trim_range(d, d.toks[k].s..content_end(d, si));
             let q = quotes_in(d, &c);
             (c, q, ProposalKind::Indirect, 0.55)
         }
+        // A speaker's turn in a transcript: "SMITH: Well, we will see." opening a
+        // paragraph; what was said runs to the paragraph's end.
+        _ if turn_label(d, si, &np) => {
+            let para = d.sent_para[si];
+            let mut last = si;
+            while last + 1 < d.sents.len() && d.sent_para[last + 1] == para {
+                last += 1;
+            }
+            let c = trim_range(d, d.toks[k].s..content_end(d, last));
+            // A turn says something: a clause of a few words, not a figure or a slogan in
+            // a list ("Smith: 1,234", "Jones: Finish second").
+            let end_tok = d.tok_at(c.end);
+            let words = (k..end_tok).filter(|x| d.is_word(*x)).count();
+            if words < 5 || d.low(k).starts_with(|ch: char| ch.is_ascii_digit()) {
+                return;
+            }
+            let q = quotes_in(d, &c);
+            (c, q, ProposalKind::Indirect, 0.6)
+        }
+        _ => return,
     };
     if content.is_empty() {
         return;
@@ -683,6 +708,126 @@ fn colon_attribution(d: &Doc, si: usize, out: &mut Vec<Raw>) {
         stance: false,
     });
 }
+
+/// Whether the words before a colon that opens a paragraph name a speaker's turn in a
+/// transcript ("SMITH", "Mr. Jones", "Jane Roe"): up to four capitalised words, not a label
+/// such as "Note" or "Update".
+fn turn_label(d: &Doc, si: usize, np: &NpRef) -> bool {
+    let opens_para = si == 0 || d.sent_para[si - 1] != d.sent_para[si];
+    let words: Vec<usize> = (np.first..=np.last).filter(|k| d.is_word(*k)).collect();
+    opens_para
+        && !words.is_empty()
+        && words.len() <= 4
+        && words.iter().all(|k| d.cap(*k))
+        && !words.iter().any(|k| TURN_NOT_SPEAKER.contains(&d.low(*k)))
+}
+
+/// Words that open a paragraph with a colon without naming a speaker.
+const TURN_NOT_SPEAKER: &[&str] = &[
+    "note",
+    "notes",
+    "update",
+    "updated",
+    "correction",
+    "photo",
+    "photos",
+    "video",
+    "image",
+    "caption",
+    "credit",
+    "source",
+    "sources",
+    "related",
+    "read",
+    "watch",
+    "listen",
+    "see",
+    "more",
+    "editor's",
+    "editors",
+    "disclosure",
+    "disclaimer",
+    "warning",
+    "example",
+    "question",
+    "answer",
+    "summary",
+    "background",
+    "abstract",
+    "transcript",
+    "clip",
+    "audio",
+    "date",
+    "time",
+    "location",
+    "where",
+    "when",
+    "what",
+    "why",
+    "how",
+    "who",
+    "tags",
+    "topics",
+    "subject",
+    "re",
+    "fw",
+    "ps",
+    "p.s.",
+    "bottom",
+    "top",
+    "first",
+    "second",
+    "third",
+    "next",
+    "previously",
+    "also",
+    "plus",
+    "bonus",
+    "breaking",
+    "exclusive",
+    "live",
+    "poll",
+    "polls",
+    "survey",
+    "chart",
+    "graphic",
+    "map",
+    "table",
+    "figure",
+    "total",
+    "votes",
+    "results",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "q",
+    "email",
+    "e-mail",
+    "contact",
+    "paid",
+    "latest",
+    "breaking",
+    "revealed",
+    "look",
+    "boom",
+    "spoiler",
+    "byline",
+    "contributing",
+    "by",
+    "opinion",
+    "analysis",
+    "editorial",
+    "review",
+    "interview",
+    "podcast",
+    "newsletter",
+    "report",
+    "alert",
+    "developing",
+    "just",
+];
 
 /// A paragraph that is only a quotation, right after a direct quotation, continues it:
 /// the same speaker and cue (White House fact sheets list a speaker's quotes this way).
@@ -800,6 +945,9 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     if let Some(n) = evidential(d, si, i, out) {
         return n;
     }
+    if let Some(n) = poll_in(d, si, i, out) {
+        return n;
+    }
     if let Some(n) = noun_cue(d, si, i, out) {
         return n;
     }
@@ -827,11 +975,32 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         cs -= 1;
     }
     let prev = if cs > r.start { d.low(cs - 1) } else { "" };
+    // "he's predicting", "they're saying": a pronoun and an auxiliary in one token.
+    let contracted =
+        cs > r.start && contracted_pronoun(prev).is_some() && d.in_quote[cs - 1].is_none();
     // Nouns: "a state visit", "the report", "his statement", "the UK's stated ambitions".
-    if cs > r.start && (DETERMINERS.contains(&prev) || prev.ends_with("'s") || prev.ends_with("s'"))
+    if cs > r.start
+        && !contracted
+        && (DETERMINERS.contains(&prev) || prev.ends_with("'s") || prev.ends_with("s'"))
     {
         return i + 1;
     }
+    // "went on to say", "goes on to call": the cue starts at "went".
+    if cs >= r.start + 3
+        && prev == "to"
+        && d.low(cs - 2) == "on"
+        && matches!(d.low(cs - 3), "went" | "goes" | "go" | "going")
+    {
+        cs -= 3;
+        while cs > r.start
+            && d.in_quote[cs - 1].is_none()
+            && (CUE_AUX.contains(&d.low(cs - 1))
+                || (d.low(cs - 1).ends_with("ly") && !d.cap(cs - 1) && d.is_word(cs - 1)))
+        {
+            cs -= 1;
+        }
+    }
+    let prev = if cs > r.start { d.low(cs - 1) } else { "" };
     // Infinitives and prepositions: "eager to highlight", "despite reports".
     if cs > r.start
         && (prev == "to"
@@ -866,6 +1035,7 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     let passive = d.toks[cs..i].iter().any(|t| BE.contains(&t.low.as_str())) && !vf.participle;
     match vf.base {
         "point" if d.low(i + 1) != "out" => return i + 1,
+        "make" if made_clear(d, i).is_none() => return i + 1,
         // "called for", "called on X to", "called out", "called X a liar"; not "called off",
         // "called up", "called back", "called in".
         "call"
@@ -898,7 +1068,8 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         }
         "continue" | "read"
             if !(matches!(d.low(i + 1), ":" | ",")
-                || (d.is_quote_tok(i + 1) && d.in_quote[i + 1].is_some())) =>
+                || (d.is_quote_tok(i + 1) && d.in_quote[i + 1].is_some())
+                || (cs == i && after_closed_quote(d, si, cs))) =>
         {
             return i + 1;
         }
@@ -942,8 +1113,17 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         }
         _ => {}
     }
-    // A passive has a speaker only as an agent: "was first reported by MSNBC".
+    // A passive has a speaker only as an agent: "was first reported by MSNBC" (speech and
+    // reporting verbs; positions and descriptions too when the agent is named: "has been
+    // criticised by the unions", checked below).
     if passive
+        && (!matches!(
+            vf.class,
+            CueClass::Position | CueClass::Describe | CueClass::Speech
+        ) || matches!(
+            vf.base,
+            "ask" | "add" | "urge" | "remind" | "advise" | "tell"
+        ))
         && !matches!(
             vf.base,
             "report"
@@ -979,6 +1159,7 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
             channel = ch.or(Some(Channel::Interview));
         }
         "point" | "vote" | "rail" | "push" | "press" => ce = i + 1,
+        "make" => ce = made_clear(d, i).unwrap_or(i),
         "call" if matches!(d.low(i + 1), "for" | "on" | "out") => ce = i + 1,
         "talk" | "speak" | "refer" if d.low(i + 1) != "out" => ce = i + 1,
         "comment" if d.low(i + 1) == "on" => ce = i + 1,
@@ -1037,6 +1218,10 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         let Some(np) = np_forward(d, by + 1, r.end) else {
             return ce + 1;
         };
+        // "by threatening …" is a means, not an agent.
+        if !d.cap(np.first) && d.low(np.first).ends_with("ing") {
+            return ce + 1;
+        }
         let content = clause_before(d, si, cs);
         why.push("passive: the speaker is the agent after `by`".into());
         out.push(Raw {
@@ -1100,12 +1285,17 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     // Participle after a comma with no subject of its own: "…, stating that …".
     // "… and told them", "but said": the subject is the earlier clause's.
     let coordinated = matches!(prev, "and" | "but");
-    let subject =
-        if (vf.participle && prev_tok.is_some_and(|p| d.toks[p].is_punct(','))) || coordinated {
-            None
-        } else {
-            subject_before(d, si, cs)
-        };
+    let subject = if contracted {
+        Some(NpRef {
+            first: cs - 1,
+            last: cs - 1,
+            name: None,
+        })
+    } else if (vf.participle && prev_tok.is_some_and(|p| d.toks[p].is_punct(','))) || coordinated {
+        None
+    } else {
+        subject_before(d, si, cs)
+    };
     // Plain speech verbs take any determined noun phrase as speaker ("the billionaire real
     // estate magnate says"); other cues need a person-, organisation- or document-like one.
     let strong = matches!(
@@ -1128,6 +1318,9 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
             | "declare"
     );
     let subject = subject.filter(|np| {
+        if contracted {
+            return true;
+        }
         let head = d.low(np.last);
         let plural_or_number =
             !d.cap(np.last) && (head.ends_with('s') || head.chars().all(|c| c.is_ascii_digit()));
@@ -1206,6 +1399,17 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
             why_c = "content: a split quotation around the speaker and cue".into();
         }
         (c, q, ProposalKind::Direct, why_c)
+    } else if let Some(qi) = quote_ending_sentence_before(d, si, np_first)
+        .filter(|_| right_content_is_not_a_clause(d, si, ce, subordinate))
+    {
+        // `"… is it?" Smith said.` / `"…." Smith said of the plan.`: the sentence splits
+        // after the quotation, whose speaker is named in the sentence that follows.
+        (
+            d.quotes[qi].inner.clone(),
+            vec![qi],
+            ProposalKind::Direct,
+            "content: the quotation that ends the sentence before the speaker".to_string(),
+        )
     } else {
         let (c, q, direct) = right_content(d, si, ce, subordinate);
         let k = if direct { ProposalKind::Direct } else { kind };
@@ -1385,7 +1589,15 @@ fn sentence_channel(d: &Doc, si: usize) -> Option<Channel> {
 /// ending the sentence or followed by a comma.
 fn inverted_ok(d: &Doc, np: &NpRef, end: usize) -> bool {
     let next = np.last + 1;
-    let ends = next >= end || d.toks[next].kind == TK::Punct;
+    // Not before an opening quotation: in "…, said he “appreciates …”" the pronoun is the
+    // subject of what was said.
+    let opens_quote = d
+        .in_quote
+        .get(next)
+        .copied()
+        .flatten()
+        .is_some_and(|q| d.quotes[q].open == d.toks[next].s);
+    let ends = next >= end || (d.toks[next].kind == TK::Punct && !opens_quote);
     let nameish = (np.first..=np.last).any(|k| d.cap(k))
         || PRONOUNS_PERSON.contains(&d.low(np.first))
         || PRONOUNS_PLURAL.contains(&d.low(np.first))
@@ -1407,7 +1619,7 @@ fn np_forward(d: &Doc, start: usize, end: usize) -> Option<NpRef> {
             name: None,
         });
     }
-    let mut last = None;
+    let mut last: Option<usize> = None;
     while k < end && k < start + 12 {
         let t = &d.toks[k];
         if d.in_quote[k].is_some() {
@@ -1415,6 +1627,20 @@ fn np_forward(d: &Doc, start: usize, end: usize) -> Option<NpRef> {
         }
         if t.kind == TK::Punct {
             if (t.low == "-" || t.low == "&") && last.is_some() {
+                k += 1;
+                continue;
+            }
+            // The full stop of a title or an initial before a name: "said Mr. Smith",
+            // "said Sen. Roe", "said John Q. Public".
+            if t.low == "."
+                && let Some(p) = last
+                && p + 1 == k
+                && d.toks[p].e == t.s
+                && d.cap(p)
+                && (TITLES.contains(&d.low(p)) || d.low(p).chars().count() == 1)
+                && d.cap(k + 1)
+                && k + 1 < end
+            {
                 k += 1;
                 continue;
             }
@@ -2007,6 +2233,87 @@ fn right_content(
     (range, q, false)
 }
 
+/// "made (it) clear that", "made the case that", "made the point that": the token that ends
+/// the cue.
+fn made_clear(d: &Doc, i: usize) -> Option<usize> {
+    let end = match (d.low(i + 1), d.low(i + 2)) {
+        ("clear", _) => i + 1,
+        ("it", "clear") => i + 2,
+        ("the", "case" | "point" | "argument" | "observation") => i + 2,
+        _ => return None,
+    };
+    (d.low(end + 1) == "that").then_some(end)
+}
+
+/// Whether a quotation closes just before the subject that ends at `cs` (`"…," he
+/// continued`): a closing mark, then at most a comma and a short subject.
+fn after_closed_quote(d: &Doc, si: usize, cs: usize) -> bool {
+    let r = d.sent_toks[si].clone();
+    (cs.saturating_sub(5).max(r.start)..cs).any(|k| {
+        d.is_quote_tok(k)
+            && d.in_quote[k].is_some_and(|q| d.quotes[q].close_end == d.toks[k].e)
+            && (k + 1..cs)
+                .all(|x| d.is_word(x) || d.toks[x].is_punct(',') || d.toks[x].is_punct('.'))
+    }) || (cs > r.start
+        && quote_ending_sentence_before(d, si, r.start).is_some()
+        && cs - r.start <= 4)
+}
+
+/// The quotation that ends the sentence before `si` in the same paragraph, when sentence
+/// `si` opens with its speaker (token `np_first`).
+fn quote_ending_sentence_before(d: &Doc, si: usize, np_first: usize) -> Option<usize> {
+    let r = d.sent_toks.get(si)?;
+    if si == 0 || np_first != r.start || d.sent_para[si - 1] != d.sent_para[si] {
+        return None;
+    }
+    let prev = d.sent_toks[si - 1].clone();
+    let last = prev.end.checked_sub(1).filter(|l| *l >= prev.start)?;
+    let qi = d.in_quote[last]?;
+    let q = &d.quotes[qi];
+    (d.is_quote_tok(last) && q.close_end == d.toks[last].e && q.closed).then_some(qi)
+}
+
+/// Whether what follows a cue is no reported clause: nothing, or only a time or a
+/// prepositional phrase ("said of the plan on Monday", "said in an interview").
+fn right_content_is_not_a_clause(d: &Doc, si: usize, ce: usize, subordinate: bool) -> bool {
+    let (c, _, _) = right_content(d, si, ce, subordinate);
+    if c.is_empty() {
+        return true;
+    }
+    let k = d.tok_at(c.start);
+    let tr = d.sent_toks[si].clone();
+    let has_that = (k..tr.end).any(|x| d.low(x) == "that" && d.in_quote[x].is_none());
+    !has_that
+        && d.in_quote[k].is_none()
+        && (matches!(
+            d.low(k),
+            "of" | "about"
+                | "in"
+                | "on"
+                | "at"
+                | "during"
+                | "after"
+                | "before"
+                | "to"
+                | "with"
+                | "from"
+                | "while"
+                | "when"
+                | "as"
+                | "last"
+                | "this"
+                | "earlier"
+                | "later"
+                | "yesterday"
+                | "today"
+                | "tonight"
+                | "recently"
+                | "afterward"
+                | "afterwards"
+                | "then"
+        ) || dates::weekday(d.low(k)).is_some())
+}
+
 /// `"…," he said, "…"` after the speaker: the continuing quotation, if any.
 fn split_continuation(d: &Doc, after_close: usize) -> Option<(usize, usize)> {
     let mut k = after_close;
@@ -2186,6 +2493,125 @@ fn according_to(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         stance: false,
     });
     np.last + 1
+}
+
+/// Nouns of polls and surveys, whose findings are attributed to them ("in a poll released
+/// Monday, …").
+const POLL_NOUNS: &[&str] = &["poll", "polls", "survey", "surveys", "polling"];
+
+/// A poll as a source through "in": "In a poll released Monday, 50 percent chose …" (the
+/// clause after the comma) and "… leads by 10 points in the latest national poll." (the
+/// clause before).
+fn poll_in(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> Option<usize> {
+    if d.low(i) != "in" {
+        return None;
+    }
+    let r = d.sent_toks[si].clone();
+    // The phrase after "in", up to a comma or the end of the sentence.
+    let stop = (i + 1..(i + 16).min(r.end))
+        .find(|k| {
+            d.toks[*k].kind == TK::Punct && !matches!(d.low(*k), "-" | "/" | "&" | "'" | "’")
+                || d.in_quote[*k].is_some()
+        })
+        .unwrap_or(r.end);
+    let noun = (i + 1..stop.min(i + 10)).find(|k| POLL_NOUNS.contains(&d.low(*k)))?;
+    // "in the polls" / "in a CNN poll"; not "in polling places".
+    if noun + 1 < stop
+        && !matches!(
+            d.low(noun + 1),
+            "released"
+                | "conducted"
+                | "published"
+                | "taken"
+                | "out"
+                | "by"
+                | "of"
+                | "last"
+                | "this"
+                | "on"
+                | "from"
+                | "that"
+        )
+    {
+        return None;
+    }
+    let ends_np = stop >= r.end
+        || d.toks[stop].is_punct(',')
+        || (d.toks[stop].kind == TK::Punct && d.toks[stop].s >= content_end(d, si));
+    if !ends_np {
+        return None;
+    }
+    let np = NpRef {
+        first: i + 1,
+        last: stop - 1,
+        name: None,
+    };
+    let lead = i == r.start
+        || (i == r.start + 1 && CONNECTIVES.contains(&d.low(r.start)))
+        || (i == r.start + 2
+            && CONNECTIVES.contains(&d.low(r.start))
+            && d.toks[r.start + 1].is_punct(','));
+    let mut why = vec!["cue: `in` a poll or survey (the poll is the source)".to_string()];
+    let content = if lead {
+        if stop >= r.end || !d.toks[stop].is_punct(',') || stop + 1 >= r.end {
+            return None;
+        }
+        why.push("content: the clause after `In … poll,`".into());
+        trim_range(d, d.toks[stop + 1].s..content_end(d, si))
+    } else {
+        // The clause before: it must have a verb of its own ("he fell to 10 percent in …"),
+        // not be someone taking part ("respondents in the survey").
+        // Only a particular poll ("in a Quinnipiac poll", "in the survey"), not "in the
+        // polls" at large.
+        let particular = matches!(d.low(noun), "poll" | "survey")
+            && (i + 1..noun).any(|k| {
+                d.cap(k)
+                    || matches!(
+                        d.low(k),
+                        "a" | "an" | "this" | "that" | "latest" | "new" | "recent"
+                    )
+            });
+        if !particular
+            || i == r.start
+            || matches!(
+                d.low(i - 1),
+                "respondents"
+                    | "participants"
+                    | "participated"
+                    | "included"
+                    | "interviewed"
+                    | "questioned"
+                    | "asked"
+                    | "surveyed"
+                    | "polled"
+                    | "those"
+                    | "people"
+                    | "voters"
+            )
+        {
+            return None;
+        }
+        why.push("content: the clause before `in … poll`".into());
+        clause_before(d, si, i)
+    };
+    if content.is_empty() {
+        return None;
+    }
+    let quotes = quotes_in(d, &content);
+    out.push(Raw {
+        id: 0,
+        kind: ProposalKind::Report,
+        cue: (i, i),
+        who: Who::Np(np),
+        content,
+        quotes,
+        channel: Some(Channel::Report),
+        sent: si,
+        base: 0.6,
+        why,
+        stance: false,
+    });
+    Some(stop)
 }
 
 /// Evidentials without a source: "NP seems to …", "NP appeared to …", "NP is expected to
@@ -2913,7 +3339,9 @@ fn resolve_speaker(
 ) -> Option<Resolved> {
     let words = d.words(np.first, np.last);
     let span = d.span(d.tok_span(np.first, np.last));
-    let lw = d.low(np.first);
+    let lw = contracted_pronoun(d.low(np.first))
+        .filter(|_| np.first == np.last)
+        .unwrap_or(d.low(np.first));
     // Pronouns (and possessive pronouns owning a cue noun: "her call for …").
     if np.first == np.last
         && (PRONOUNS_PERSON.contains(&lw)

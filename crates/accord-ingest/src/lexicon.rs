@@ -76,6 +76,7 @@ const VERBS: &[(&str, Option<&str>, CueClass)] = &[
     ("criticize", None, CueClass::Speech),
     ("criticise", None, CueClass::Speech),
     ("praise", None, CueClass::Speech),
+    ("make", Some("made"), CueClass::Speech), // only as "made (it) clear", "made the case/point"
     ("write", Some("wrote"), CueClass::Written),
     ("post", None, CueClass::Written),
     ("tweet", None, CueClass::Written),
@@ -395,6 +396,24 @@ pub(crate) const CUE_AUX: &[&str] = &[
     "once",
     "often",
     "has also",
+    "now",
+    "still",
+    "just",
+    "even",
+    "since",
+    "long",
+    "quickly",
+    "soon",
+    "ultimately",
+    "finally",
+    "initially",
+    "originally",
+    "subsequently",
+    "immediately",
+    "openly",
+    "frequently",
+    "consistently",
+    "been",
     "not",
     "never",
     "didn't",
@@ -781,6 +800,21 @@ pub(crate) const CONNECTIVES: &[&str] = &[
 /// Words that introduce a condition: items named inside such a clause are what the claim
 /// depends on, not what it is about.
 pub(crate) const CONDITION_WORDS: &[&str] = &["once", "until", "unless", "if", "provided"];
+
+/// A pronoun with a contracted auxiliary, as one token ("he's predicting", "they're
+/// saying"): the pronoun.
+pub(crate) fn contracted_pronoun(low: &str) -> Option<&'static str> {
+    Some(match low {
+        "he's" | "he'd" | "he'll" => "he",
+        "she's" | "she'd" | "she'll" => "she",
+        "they're" | "they've" | "they'd" | "they'll" => "they",
+        "we're" | "we've" | "we'd" | "we'll" => "we",
+        "i'm" | "i've" | "i'd" | "i'll" => "i",
+        "you're" | "you've" | "you'd" | "you'll" => "you",
+        "who's" | "who've" | "who'd" | "who'll" => "who",
+        _ => return None,
+    })
+}
 
 #[cfg(test)]
 mod tests {

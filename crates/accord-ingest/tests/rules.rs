@@ -466,3 +466,167 @@ fn a_prepared_extractor_gives_what_extract_gives_and_titles_follow_the_day() {
     assert_eq!(party("2025-12-01").as_deref(), Some("kendall"));
     assert_eq!(party("2025-07-01").as_deref(), Some("kyle"));
 }
+
+fn content_of<'a>(ps: &'a [Proposal], cue: &str) -> &'a str {
+    by_cue(ps, cue).content.text.as_str()
+}
+
+#[test]
+fn a_title_with_a_full_stop_is_part_of_an_inverted_speaker() {
+    let ps = run(
+        "“The orchard needs rain,” said Mr. Okafor, a grower near the river.",
+        "2025-10-01",
+    );
+    let p = by_cue(&ps, "said");
+    assert_eq!(speaker_text(p), Some("Mr. Okafor"));
+    assert_eq!(p.content.text, "The orchard needs rain,");
+    // A subject before the cue, and a clause after it that opens with a title: no
+    // inversion ("said Mr.") but reported speech.
+    let ps = run(
+        "Ms. Brandt, whose firm sells pumps, said Mr. Okafor had paid on time.",
+        "2025-10-01",
+    );
+    let p = by_cue(&ps, "said");
+    assert_eq!(speaker_text(p), Some("Ms. Brandt"));
+    assert_eq!(p.content.text, "Mr. Okafor had paid on time");
+    // A pronoun before an opening quotation is what was said, not an inverted speaker.
+    let ps = run(
+        "Ms. Brandt, in a note to staff on Friday, said he “never missed a payment.”",
+        "2025-10-01",
+    );
+    assert_eq!(speaker_text(by_cue(&ps, "said")), Some("Ms. Brandt"));
+}
+
+#[test]
+fn a_quotation_ending_the_sentence_before_its_named_speaker() {
+    let ps = run(
+        "The vote was close. “Who could have planned for this?” Okafor said.",
+        "2025-10-01",
+    );
+    let p = by_cue(&ps, "said");
+    assert_eq!(p.kind, ProposalKind::Direct);
+    assert_eq!(p.content.text, "Who could have planned for this?");
+    assert_eq!(speaker_text(p), Some("Okafor"));
+    // With a prepositional phrase after the cue, still the quotation.
+    let ps = run(
+        "“It will not last.” Brandt said of the truce on Monday.",
+        "2025-10-01",
+    );
+    assert_eq!(content_of(&ps, "said"), "It will not last.");
+    // But a reported clause after the cue is the content.
+    let ps = run(
+        "“It will not last.” Brandt said the truce was already failing.",
+        "2025-10-01",
+    );
+    assert_eq!(content_of(&ps, "said"), "the truce was already failing");
+}
+
+#[test]
+fn a_speakers_turn_in_a_transcript() {
+    let text = "The interview was recorded on Monday.\n\nHOLLIS: We will keep the mills open through the winter. Nobody is leaving.\n\nNote: the transcript was edited for length.\n\nHollis: 12,000";
+    let ps = run(text, "2025-10-01");
+    let turns: Vec<&Proposal> = ps.iter().filter(|p| p.cue.text == ":").collect();
+    assert_eq!(turns.len(), 1, "{turns:#?}");
+    assert_eq!(speaker_text(turns[0]), Some("HOLLIS"));
+    assert_eq!(
+        turns[0].content.text,
+        "We will keep the mills open through the winter. Nobody is leaving"
+    );
+}
+
+#[test]
+fn polls_and_surveys_as_sources() {
+    let ps = run(
+        "In a Harwell Institute survey released Monday, 41 percent of farmers said prices had fallen.",
+        "2025-10-01",
+    );
+    let p = by_cue(&ps, "In");
+    assert_eq!(p.kind, ProposalKind::Report);
+    assert_eq!(
+        speaker_text(p),
+        Some("a Harwell Institute survey released Monday")
+    );
+    assert_eq!(
+        p.content.text,
+        "41 percent of farmers said prices had fallen"
+    );
+    let ps = run(
+        "The governor trails her rival by six points in the latest Fenwick poll.",
+        "2025-10-01",
+    );
+    let p = by_cue(&ps, "in");
+    assert_eq!(speaker_text(p), Some("the latest Fenwick poll"));
+    assert_eq!(
+        p.content.text,
+        "The governor trails her rival by six points"
+    );
+    // "in the polls" at large, and those taking part, are no source.
+    for t in [
+        "The governor trails her rival in the polls.",
+        "Farmers in the survey were mostly from the north.",
+    ] {
+        assert!(
+            run(t, "2025-10-01").iter().all(|p| p.cue.text != "in"),
+            "{t}"
+        );
+    }
+}
+
+#[test]
+fn more_speech_cue_forms() {
+    // "continued" after a quotation, with a full stop.
+    let ps = run(
+        "“The harbour is full,” she continued. “We need a second pier.”",
+        "2025-10-01",
+    );
+    assert_eq!(by_cue(&ps, "continued").kind, ProposalKind::Direct);
+    // "went on to": the cue starts at "went".
+    let ps = run(
+        "The mayor went on to say that the pier would open in May.",
+        "2025-10-01",
+    );
+    assert_eq!(
+        content_of(&ps, "went on to say"),
+        "that the pier would open in May"
+    );
+    // A named agent of a passive stance: "has been criticised by".
+    let ps = run(
+        "The pier plan has been criticized by the fishermen's guild.",
+        "2025-10-01",
+    );
+    let p = by_cue(&ps, "has been criticized by");
+    assert_eq!(speaker_text(p), Some("the fishermen's guild"));
+    assert_eq!(p.content.text, "The pier plan");
+    // …but the person asked is not the asker's statement.
+    let ps = run(
+        "Hollis was asked by a reporter about the pier.",
+        "2025-10-01",
+    );
+    assert!(ps.iter().all(|p| p.cue.text != "was asked by"));
+    // "made it clear that", "made the case that".
+    let ps = run(
+        "The council made it clear that the pier would be built.",
+        "2025-10-01",
+    );
+    assert_eq!(
+        content_of(&ps, "made it clear"),
+        "that the pier would be built"
+    );
+    assert!(run("The council made a decision.", "2025-10-01").is_empty());
+    // A pronoun with a contracted auxiliary, and adverbs inside the cue.
+    let ps = run(
+        "He’s predicting that the pier will pay for itself.",
+        "2025-10-01",
+    );
+    let p = by_cue(&ps, "predicting");
+    assert_eq!(p.content.text, "that the pier will pay for itself");
+    assert!(speaker_text(p).is_some_and(|s| s.starts_with("He")));
+    let ps = run(
+        "The harbour board now says the pier will cost more.",
+        "2025-10-01",
+    );
+    assert_eq!(
+        speaker_text(by_cue(&ps, "now says")),
+        Some("The harbour board")
+    );
+}

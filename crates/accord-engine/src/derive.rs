@@ -137,6 +137,10 @@ pub(crate) fn stop_mask(kind: ItemKind) -> u32 {
 
 /// Whether claim `c` is withdrawn at `k` by a correction (§1).
 pub(crate) fn withdrawn(m: &Model, c: ClaimIx, k: Date) -> bool {
+    // Most claims are corrected by nothing.
+    if m.claim(c).is_none_or(|s| !s.corrected) {
+        return false;
+    }
     // Post-order over the tree of correctors with an explicit stack:
     // withdrawn(c) = some eligible corrector r of c is not withdrawn.
     let mut stack: Vec<(ClaimIx, usize)> = vec![(c, 0)];
@@ -247,9 +251,9 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
             }
         }
     }
-    let end = list.partition_point(|c| m.claim(*c).is_some_and(|s| s.start <= d));
+    let end = list.partition_point(|c| c.start <= d);
     let hypos = m.hypo_count.get(x as usize).is_some_and(|h| *h > 0);
-    for &c in list[..end].iter().filter(|_| hypos) {
+    for c in list[..end].iter().filter(|_| hypos).map(|sl| sl.ix) {
         let Some(s) = m.claim(c) else { continue };
         if !s.hypo || s.known > k || !ask.wants(m, s) || withdrawn(m, c, k) {
             continue;
@@ -267,32 +271,41 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
     }
     let t0 = out.record.map(|(_, date)| date);
     let span = m.max_span.get(x as usize).copied().unwrap_or(0);
-    let mut lower: Option<Date> = None;
-    for &c in list[..end].iter().rev() {
-        let Some(s) = m.claim(c) else { continue };
+    // The window's first day, and the first valid start that can still reach it (a claim
+    // starting earlier than `cutoff` ends before the window: sorted by start, nothing
+    // further back can reach into it).
+    let mut lower: Option<(Date, Date)> = None;
+    for sl in list[..end].iter().rev() {
         if let Some(t0) = t0
-            && s.start <= t0
+            && sl.start <= t0
         {
             break;
         }
-        if let Some(lo) = lower {
-            // Sorted by start: nothing earlier can reach into the window.
-            if s.start < lo && days_between(s.start, lo) > span {
+        if let Some((lo, cutoff)) = lower {
+            if sl.start < cutoff {
                 break;
             }
-            if s.end < lo {
+            if sl.end < lo {
                 continue;
             }
         }
-        if s.hypo || s.known > k || !ask.wants(m, s) || withdrawn(m, c, k) {
+        if sl.known > k {
+            continue;
+        }
+        let c = sl.ix;
+        let Some(s) = m.claim(c) else { continue };
+        if s.hypo || !ask.wants(m, s) || withdrawn(m, c, k) {
             continue;
         }
         if lower.is_none() {
-            lower = Some(
-                s.start
-                    .checked_sub(jiff::Span::new().days(m.window_days))
-                    .unwrap_or(Date::MIN),
-            );
+            let lo = s
+                .start
+                .checked_sub(jiff::Span::new().days(m.window_days))
+                .unwrap_or(Date::MIN);
+            let cutoff = lo
+                .checked_sub(jiff::Span::new().days(span))
+                .unwrap_or(Date::MIN);
+            lower = Some((lo, cutoff));
         }
         match out
             .counted
@@ -316,10 +329,6 @@ pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
             _ => Ordering::Equal,
         });
     out
-}
-
-fn days_between(a: Date, b: Date) -> i64 {
-    i64::from((b - a).get_days())
 }
 
 pub(crate) fn reported(m: &Model, x: Ix, d: Date, k: Date) -> Rep {
@@ -346,7 +355,7 @@ pub(crate) fn rep_of(m: &Model, x: Ix, p: &Picked) -> Rep {
                 basis: Basis::Hypo(c),
             },
             None => {
-                if m.item(x).is_some_and(|i| i.kind == ItemKind::Commitment) {
+                if m.kind_of(x) == Some(ItemKind::Commitment) {
                     Rep {
                         val: RepVal::Status(Status::Open),
                         basis: Basis::Default,
@@ -386,7 +395,7 @@ pub(crate) fn rep_of(m: &Model, x: Ix, p: &Picked) -> Rep {
 
 /// Whether an instrument is concluded (§4): signed or in force, or said to be agreed.
 pub(crate) fn concluded(m: &Model, x: Ix, d: Date, k: Date) -> bool {
-    if m.item(x).is_none_or(|i| i.kind != ItemKind::Instrument) {
+    if m.kind_of(x) != Some(ItemKind::Instrument) {
         return false;
     }
     if m.records.get(x as usize).is_some_and(|recs| {
@@ -401,17 +410,20 @@ pub(crate) fn concluded(m: &Model, x: Ix, d: Date, k: Date) -> bool {
 
 pub(crate) fn concluding_claim(m: &Model, x: Ix, d: Date, k: Date) -> Option<ClaimIx> {
     let list = m.by_item.get(x as usize)?;
-    list.iter().rev().copied().find(|c| {
-        m.claim(*c).is_some_and(|s| {
-            s.start <= d
-                && s.known <= k
-                && matches!(
+    let end = list.partition_point(|c| c.start <= d);
+    list[..end]
+        .iter()
+        .rev()
+        .filter(|sl| sl.known <= k)
+        .map(|sl| sl.ix)
+        .find(|c| {
+            m.claim(*c).is_some_and(|s| {
+                matches!(
                     s.status,
                     Some(Status::Agreed | Status::Signed | Status::InForce)
-                )
-                && !withdrawn(m, *c, k)
+                ) && !withdrawn(m, *c, k)
+            })
         })
-    })
 }
 
 /// Explicit progress evidence (§3).
@@ -474,7 +486,7 @@ pub(crate) fn level_of(m: &Model, met: usize, n: usize) -> Level {
 }
 
 pub(crate) fn met_of(m: &Model, rep: &[Rep], x: Ix) -> Truth {
-    if m.item(x).is_none_or(|i| i.kind != ItemKind::Commitment) {
+    if m.kind_of(x) != Some(ItemKind::Commitment) {
         return Truth::Unknown;
     }
     match rep.get(x as usize).map(|r| r.val) {
@@ -525,11 +537,7 @@ pub(crate) fn progress_for(
 
 fn progress_pair(m: &Model, rep: &[Rep], p: PairIx, d: Date, k: Date) -> Option<Level> {
     let (x, by) = m.pairs.get(p as usize)?;
-    let set = m
-        .pair_sets
-        .get(p as usize)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
+    let set = m.pair_sets.row(p as usize);
     progress_for(m, rep, *x, by.as_deref(), set, d, k)
 }
 
@@ -565,7 +573,7 @@ impl Inputs for Env<'_> {
 }
 
 pub(crate) fn standing(m: &Model, rep: &Rep, x: Ix) -> Truth {
-    let Some(kind) = m.item(x).map(|i| i.kind) else {
+    let Some(kind) = m.kind_of(x) else {
         return Truth::Unknown;
     };
     let stop = stop_mask(kind);
@@ -584,7 +592,7 @@ pub(crate) fn op_eval(m: &Model, s: &Snapshot, x: Ix, get: &dyn Fn(Ix) -> Truth)
     if let Some(Some(c)) = m.conds.get(xi) {
         t = t.and(cond::eval(&c.cond, &env));
     }
-    if m.item(x).is_some_and(|i| i.kind == ItemKind::Instrument) {
+    if m.kind_of(x) == Some(ItemKind::Instrument) {
         t = t.and(Truth::from(s.concluded.get(xi).copied().unwrap_or(false)));
     }
     if let Some(rep) = s.rep.get(xi) {
@@ -737,12 +745,8 @@ fn solve_loop(m: &Model, s: &Snapshot, si: usize, members: &[Ix]) -> Vec<Op> {
         .map(|(x, _)| *x)
         .collect();
     let package = differ.first().and_then(|first| {
-        let mut cands: Vec<Ix> = m
-            .packages_of
-            .get(*first as usize)
-            .cloned()
-            .unwrap_or_default();
-        if m.item(*first).is_some_and(|i| i.kind == ItemKind::Package) {
+        let mut cands: Vec<Ix> = m.packages_of.row(*first as usize).to_vec();
+        if m.kind_of(*first) == Some(ItemKind::Package) {
             cands.push(*first);
         }
         cands.sort_unstable();
@@ -835,30 +839,25 @@ fn shorten(m: &Model, s: &mut Snapshot, sources: Vec<(Ix, u32)>) {
     // so the result is the exact shortest distance.
     while let Some(v) = queue.pop_front() {
         let dv = s.dist.get(v as usize).copied().unwrap_or(NO_PATH);
-        for (u, pos) in m.risk_redges.get(v as usize).into_iter().flatten() {
-            let followed = m
-                .risk_edges
-                .get(*u as usize)
-                .and_then(|es| es.get(*pos as usize))
-                .is_some_and(|e| edge_followed(s, e));
-            if followed
-                && let Some(slot) = s.dist.get_mut(*u as usize)
+        for r in m.redges_of(v) {
+            let u = r.from;
+            if redge_followed(s, r)
+                && let Some(slot) = s.dist.get_mut(u as usize)
                 && dv + 1 < *slot
             {
                 if let Some(j) = &mut s.journal {
-                    j.push(Undo::Dist(*u, *slot));
+                    j.push(Undo::Dist(u, *slot));
                 }
                 *slot = dv + 1;
-                queue.push_back(*u);
+                queue.push_back(u);
             }
         }
     }
 }
 
-fn edge_at(m: &Model, u: Ix, pos: u32) -> Option<&crate::model::Edge> {
-    m.risk_edges
-        .get(u as usize)
-        .and_then(|es| es.get(pos as usize))
+/// Whether the edge behind a reverse edge is followed (see `edge_followed`).
+pub(crate) fn redge_followed(s: &Snapshot, r: &crate::model::REdge) -> bool {
+    r.link == crate::model::NO_LINK || s.link_bites.get(r.link as usize).copied().unwrap_or(true)
 }
 
 /// Raises distances after items left trouble or edges stopped being followed (`starts`: those
@@ -889,18 +888,18 @@ fn lengthen(m: &Model, s: &mut Snapshot, starts: &[Ix]) {
             && m.edges_of(x).iter().any(|e| {
                 edge_followed(s, e)
                     && !affected.contains(&e.to)
-                    && s.dist.get(e.to as usize).is_some_and(|dv| dv.checked_add(1) == Some(dx))
+                    && s.dist
+                        .get(e.to as usize)
+                        .is_some_and(|dv| dv.checked_add(1) == Some(dx))
             });
         if supported {
             continue;
         }
         affected.insert(x);
         order.push(x);
-        for (u, pos) in m.risk_redges.get(x as usize).into_iter().flatten() {
-            if s.dist.get(*u as usize) == Some(&(dx + 1))
-                && edge_at(m, *u, *pos).is_some_and(|e| edge_followed(s, e))
-            {
-                heap.push(Reverse((dx + 1, *u)));
+        for r in m.redges_of(x) {
+            if s.dist.get(r.from as usize) == Some(&(dx + 1)) && redge_followed(s, r) {
+                heap.push(Reverse((dx + 1, r.from)));
             }
         }
     }
@@ -933,12 +932,13 @@ fn lengthen(m: &Model, s: &mut Snapshot, starts: &[Ix]) {
             Some(slot) if dx < *slot => *slot = dx,
             _ => continue,
         }
-        for (u, pos) in m.risk_redges.get(x as usize).into_iter().flatten() {
-            if affected.contains(u)
-                && s.dist.get(*u as usize).is_some_and(|du| dx + 1 < *du)
-                && edge_at(m, *u, *pos).is_some_and(|e| edge_followed(s, e))
+        for r in m.redges_of(x) {
+            let u = r.from;
+            if affected.contains(&u)
+                && s.dist.get(u as usize).is_some_and(|du| dx + 1 < *du)
+                && redge_followed(s, r)
             {
-                heap.push(Reverse((dx + 1, *u)));
+                heap.push(Reverse((dx + 1, u)));
             }
         }
     }
@@ -947,24 +947,25 @@ fn lengthen(m: &Model, s: &mut Snapshot, starts: &[Ix]) {
 fn compute_dist(m: &Model, s: &Snapshot) -> Vec<u32> {
     let n = m.items.len();
     let mut dist = vec![NO_PATH; n];
-    let mut queue = std::collections::VecDeque::new();
+    // Breadth-first over a flat queue: the items in trouble, then each level in turn.
+    let mut queue: Vec<Ix> = Vec::with_capacity(n);
     for (y, slot) in dist.iter_mut().enumerate() {
         if trouble(m, s, y as Ix) {
             *slot = 0;
-            queue.push_back(y as Ix);
+            queue.push(y as Ix);
         }
     }
-    while let Some(v) = queue.pop_front() {
-        let dv = dist[v as usize];
-        for (u, pos) in m.risk_redges.get(v as usize).into_iter().flatten() {
-            let followed = m
-                .risk_edges
-                .get(*u as usize)
-                .and_then(|es| es.get(*pos as usize))
-                .is_some_and(|e| edge_followed(s, e));
-            if followed && dist[*u as usize] == NO_PATH {
-                dist[*u as usize] = dv + 1;
-                queue.push_back(*u);
+    let mut head = 0;
+    while let Some(&v) = queue.get(head) {
+        head += 1;
+        let dv = dist.get(v as usize).copied().unwrap_or(NO_PATH);
+        for r in m.redges_of(v) {
+            if let Some(slot) = dist.get_mut(r.from as usize)
+                && *slot == NO_PATH
+                && redge_followed(s, r)
+            {
+                *slot = dv + 1;
+                queue.push(r.from);
             }
         }
     }
@@ -1075,6 +1076,43 @@ fn local_risk_path(m: &Model, s: &Snapshot, x: Ix) -> Option<Vec<crate::model::E
 // Whole snapshots and incremental updates.
 // ---------------------------------------------------------------------------
 
+/// Below this many items a whole derivation picks on one thread.
+const PARALLEL_MIN_ITEMS: usize = 20_000;
+
+/// The reported status and whether it is concluded, of the items `range`.
+fn evidence_range(m: &Model, range: std::ops::Range<usize>, d: Date, k: Date) -> Vec<(Rep, bool)> {
+    range
+        .map(|x| (reported(m, x as Ix, d, k), concluded(m, x as Ix, d, k)))
+        .collect()
+}
+
+/// The reported status and concluded flag of every item. Each item's pick reads only its
+/// own claims, so the items are split between two threads when there are many.
+fn evidence(m: &Model, d: Date, k: Date) -> (Vec<Rep>, Vec<bool>) {
+    evidence_split(m, d, k, PARALLEL_MIN_ITEMS)
+}
+
+fn evidence_split(m: &Model, d: Date, k: Date, min_items: usize) -> (Vec<Rep>, Vec<bool>) {
+    let n = m.items.len();
+    let parts: Vec<(Rep, bool)> = if n >= min_items {
+        let mid = n / 2;
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| evidence_range(m, mid..n, d, k));
+            let mut first = evidence_range(m, 0..mid, d, k);
+            match second.join() {
+                Ok(rest) => first.extend(rest),
+                // The thread cannot panic on input (no panics in library code); should it
+                // fail anyway, the second half is derived here.
+                Err(_) => first.extend(evidence_range(m, mid..n, d, k)),
+            }
+            first
+        })
+    } else {
+        evidence_range(m, 0..n, d, k)
+    };
+    parts.into_iter().unzip()
+}
+
 impl Snapshot {
     /// Swaps every journaled slot with its logged value: run backwards it turns the snapshot
     /// into the one before the journaled updates (and the log into their results), run
@@ -1097,8 +1135,7 @@ impl Snapshot {
 
     pub(crate) fn derive(m: &Model, d: Date, k: Date) -> Snapshot {
         let n = m.items.len();
-        let rep: Vec<Rep> = (0..n).map(|x| reported(m, x as Ix, d, k)).collect();
-        let concluded = (0..n).map(|x| concluded(m, x as Ix, d, k)).collect();
+        let (rep, concluded) = evidence(m, d, k);
         let progress = (0..m.pairs.len())
             .map(|p| progress_pair(m, &rep, p as PairIx, d, k))
             .collect();
@@ -1120,7 +1157,22 @@ impl Snapshot {
             journal: None,
         };
         for si in 0..m.sccs.len() {
-            solve_scc(m, &mut s, si);
+            // Most components are one item that does not read itself: evaluated directly
+            // (its dependencies come first), without the loop machinery.
+            match m.sccs.get(si) {
+                Some(&[x]) if !m.scc_loops.get(si).copied().unwrap_or(false) => {
+                    let ops = &s.op;
+                    let t = op_eval(m, &s, x, &|y| {
+                        ops.get(y as usize).map_or(Truth::Unknown, |o| o.t)
+                    });
+                    if let Some(slot) = s.op.get_mut(x as usize) {
+                        slot.t = t;
+                    }
+                }
+                _ => {
+                    solve_scc(m, &mut s, si);
+                }
+            }
         }
         s.link_bites = link_bites(m, &s);
         s.dist = compute_dist(m, &s);
@@ -1294,5 +1346,35 @@ impl Snapshot {
         if !sources.is_empty() {
             shorten(m, self, sources);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        reason = "test code: a failed expectation should stop the test"
+    )]
+
+    use super::*;
+
+    /// The evidence of every item is the same whether the items are split between two
+    /// threads or not (the differential tests only build small worlds: one thread).
+    #[test]
+    fn evidence_on_two_threads_equals_one() {
+        let loaded = accord_dataset::load_bundled("us-uk").expect("the bundled dataset exists");
+        let ds = loaded.into_result().expect("the bundled dataset is valid");
+        let mut m = Model::new(&ds);
+        for c in &ds.claims {
+            let _ = m.insert_claim(c, false);
+        }
+        m.resolve_corrections();
+        let d = Date::new(2025, 9, 1).unwrap();
+        assert_eq!(
+            evidence_split(&m, d, d, 0),
+            evidence_split(&m, d, d, usize::MAX)
+        );
     }
 }

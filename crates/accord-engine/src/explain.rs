@@ -294,10 +294,10 @@ fn edge_text(m: &Model, e: &Edge) -> (String, Option<String>) {
             };
             (
                 match l {
-                    Some(l) => format!("{word} (link `{}`)", l.id),
+                    Some(l) => format!("{word} (link `{}`)", m.link_id(l)),
                     None => word.to_string(),
                 },
-                l.map(|l| l.id.clone()),
+                l.map(|l| m.link_id(l).to_string()),
             )
         }
         EdgeKind::Member => ("has as a member".into(), None),
@@ -449,7 +449,7 @@ fn status_node(m: &Model, s: &Snapshot, x: Ix, text: String) -> Node {
     // Claims set aside by a record, withdrawn claims, and non-status statements, as context.
     let mut withdrawn = Vec::new();
     let mut statements = Vec::new();
-    for c in m.by_item.get(x as usize).into_iter().flatten() {
+    for c in m.claims_of(x).iter().map(|sl| &sl.ix) {
         let Some(sc) = m.claim(*c) else { continue };
         if sc.start > s.d || sc.known > s.k {
             continue;
@@ -710,7 +710,11 @@ pub(crate) fn conjuncts(m: &Model, s: &Snapshot, x: Ix) -> Vec<Node> {
         let op = s.op.get(to as usize).map_or(Truth::Unknown, |o| o.t);
         let mut value = op;
         let mut n = Node::new(
-            format!("conditional on `{}` (link `{}`)", id_of(m, to), l.id),
+            format!(
+                "conditional on `{}` (link `{}`)",
+                id_of(m, to),
+                m.link_id(l)
+            ),
             "",
         );
         if let Some(c) = &l.cond
@@ -799,7 +803,7 @@ pub(crate) fn reasons(m: &Model, s: &Snapshot, x: Ix) -> Vec<String> {
             out.push(format!(
                 "conditional on `{}` (link `{}`), which is {}",
                 id_of(m, l.to),
-                l.id,
+                m.link_id(l),
                 op_word(op)
             ));
         }

@@ -153,7 +153,19 @@ impl Engine {
     /// Compiles a dataset and stores its claims. Claims that cannot be used (about an unknown
     /// item, a duplicated id) are skipped and listed by [`Engine::skipped`].
     pub fn new(ds: &Dataset) -> Engine {
-        let mut m = Model::new(ds);
+        Engine::with_model(Model::new(ds), ds)
+    }
+
+    /// Like [`Engine::new`], for a dataset the caller keeps too: the engine shares its
+    /// definitions instead of copying them (at world scale the copy is a large part of the
+    /// engine's memory). [`Engine::dataset`] then returns this dataset, claims included as
+    /// given (the engine's claims, with those added later, are in [`Engine::claims`]).
+    pub fn new_shared(ds: std::sync::Arc<Dataset>) -> Engine {
+        let m = Model::shared(ds.clone());
+        Engine::with_model(m, &ds)
+    }
+
+    fn with_model(mut m: Model, ds: &Dataset) -> Engine {
         let mut skipped = Vec::new();
         for c in &ds.claims {
             if let Err(e) = m.insert_claim(c, false) {
@@ -171,6 +183,11 @@ impl Engine {
     /// The dataset's definitions (its claims are held by the engine: see [`Engine::claims`]).
     pub fn dataset(&self) -> &Dataset {
         &self.m.ds
+    }
+
+    /// The dataset's definitions, shared.
+    pub fn dataset_arc(&self) -> std::sync::Arc<Dataset> {
+        self.m.ds.clone()
     }
 
     /// Claims of the dataset that could not be used, with the reason.

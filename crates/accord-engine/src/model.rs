@@ -3,6 +3,7 @@
 //! strongly connected components, readers of each item's evidence, risk edges).
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use accord_lang::{Function, Level};
 use accord_model::{Claim, Dataset, Entry, Id, ItemKind, LinkKind, SourceKind, Status, Vocabulary};
@@ -15,6 +16,58 @@ use crate::store::ClaimStore;
 pub(crate) type Ix = u32;
 /// A dense claim index (stable for the life of the engine; removed claims leave a hole).
 pub(crate) type ClaimIx = u32;
+
+/// A table of lists in one flat array (compressed sparse rows): list `i` is
+/// `data[off[i]..off[i + 1]]`. Four bytes per row instead of a `Vec` header (24 bytes) and a
+/// separate allocation per row, and neighbouring rows sit next to each other in memory.
+#[derive(Debug, Clone)]
+pub(crate) struct Csr<T> {
+    off: Vec<u32>,
+    data: Vec<T>,
+}
+
+impl<T: Clone> Csr<T> {
+    pub(crate) fn from_rows(rows: Vec<Vec<T>>) -> Csr<T> {
+        let mut off = Vec::with_capacity(rows.len() + 1);
+        let mut data = Vec::with_capacity(rows.iter().map(Vec::len).sum());
+        off.push(0);
+        for r in rows {
+            data.extend(r);
+            off.push(data.len() as u32);
+        }
+        Csr { off, data }
+    }
+}
+
+impl<T> Csr<T> {
+    /// Row `i`, or `None` past the end.
+    pub(crate) fn get(&self, i: usize) -> Option<&[T]> {
+        let a = *self.off.get(i)? as usize;
+        let b = *self.off.get(i + 1)? as usize;
+        self.data.get(a..b)
+    }
+    /// Row `i`, empty past the end.
+    pub(crate) fn row(&self, i: usize) -> &[T] {
+        self.get(i).unwrap_or(&[])
+    }
+    pub(crate) fn len(&self) -> usize {
+        self.off.len().saturating_sub(1)
+    }
+    /// Every element, row after row.
+    pub(crate) fn flat(&self) -> &[T] {
+        &self.data
+    }
+}
+
+/// A reverse risk edge: the item it comes from and, for a link edge, the link (whose
+/// condition decides whether it is followed), else `NO_LINK`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct REdge {
+    pub from: Ix,
+    pub link: u32,
+}
+
+pub(crate) const NO_LINK: u32 = u32::MAX;
 
 #[derive(Debug, Clone)]
 pub(crate) struct ItemDef {
@@ -90,6 +143,15 @@ pub(crate) struct StoredClaim {
     pub live: bool,
 }
 
+/// A claim in its item's list: the dates a pick filters on, and its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot {
+    pub start: Date,
+    pub end: Date,
+    pub known: Date,
+    pub ix: ClaimIx,
+}
+
 /// A compiled condition with its text (for explanations).
 #[derive(Debug, Clone)]
 pub(crate) struct CondDef {
@@ -101,58 +163,63 @@ pub(crate) struct CondDef {
 
 #[derive(Debug, Clone)]
 pub(crate) struct LinkDef {
-    pub id: Id,
+    /// Its position in the dataset's links (its id is read from there).
+    pub def: u32,
     pub kind: LinkKind,
     pub from: Ix,
     pub to: Ix,
-    pub cond: Option<CondDef>,
+    /// Boxed: few links have a condition.
+    pub cond: Option<Box<CondDef>>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Model {
-    pub ds: Dataset,
+    /// The definitions (shared with the caller when given as an `Arc`).
+    pub ds: Arc<Dataset>,
     pub vocab: Vocabulary,
     pub window_days: i64,
     pub items: Vec<ItemDef>,
+    /// The kind of each item (dense: read on every evaluation).
+    pub kinds: Vec<ItemKind>,
     pub index: HashMap<Id, Ix>,
-    pub records: Vec<Vec<DefRecord>>,
+    pub records: Csr<DefRecord>,
     /// Activation (instruments) or condition (commitments).
-    pub conds: Vec<Option<CondDef>>,
+    pub conds: Vec<Option<Box<CondDef>>>,
     pub links: Vec<LinkDef>,
     /// The links from each item (indices into `links`).
-    pub links_from: Vec<Vec<u32>>,
+    pub links_from: Csr<u32>,
     /// The links that have a condition (indices into `links`).
     pub conditional_links: Vec<u32>,
     /// For each item, the conditional links whose condition reads its status, `met` or
     /// operative state; for each progress pair, those reading it. (Within one snapshot a
     /// link's condition can change only when something it reads does: the as-of date is
     /// fixed.)
-    pub link_readers: Vec<Vec<u32>>,
-    pub pair_link_readers: Vec<Vec<u32>>,
+    pub link_readers: Csr<u32>,
+    pub pair_link_readers: Csr<u32>,
     /// `conditional_on` links from each item (indices into `links`).
-    pub cond_links: Vec<Vec<u32>>,
+    pub cond_links: Csr<u32>,
     /// Package members (`part_of` links into the package), in link order.
-    pub members: Vec<Vec<Ix>>,
+    pub members: Csr<Ix>,
     /// The packages an item is part of.
-    pub packages_of: Vec<Vec<Ix>>,
+    pub packages_of: Csr<Ix>,
     /// Progress pairs `(item, by)` that conditions read.
     pub pairs: Vec<(Ix, Option<Id>)>,
     pub pair_index: HashMap<(Ix, Option<Id>), PairIx>,
     /// The commitments each pair counts.
-    pub pair_sets: Vec<Vec<Ix>>,
+    pub pair_sets: Csr<Ix>,
     /// For each commitment, the pairs counting it.
-    pub pairs_of_commitment: Vec<Vec<PairIx>>,
+    pub pairs_of_commitment: Csr<PairIx>,
     /// For each item, the pairs about it (explicit progress claims).
-    pub pairs_of_item: Vec<Vec<PairIx>>,
+    pub pairs_of_item: Csr<PairIx>,
     /// Items whose operative evaluation reads each pair.
-    pub pair_readers: Vec<Vec<Ix>>,
+    pub pair_readers: Csr<Ix>,
     /// Items whose operative evaluation reads each item's status or `met`.
-    pub readers: Vec<Vec<Ix>>,
+    pub readers: Csr<Ix>,
     /// Items whose operative state each item's operative state reads.
-    pub op_deps: Vec<Vec<Ix>>,
-    pub op_rdeps: Vec<Vec<Ix>>,
+    pub op_deps: Csr<Ix>,
+    pub op_rdeps: Csr<Ix>,
     /// Strongly connected components of `op_deps`, dependencies first.
-    pub sccs: Vec<Vec<Ix>>,
+    pub sccs: Csr<Ix>,
     pub scc_of: Vec<u32>,
     pub scc_pos: Vec<u32>,
     /// Whether a one-member component depends on itself.
@@ -161,13 +228,16 @@ pub(crate) struct Model {
     /// (then a worklist reaches the fixed points; otherwise rounds are used).
     pub scc_monotone: Vec<bool>,
     /// Risk edges from each item, sorted by (target, kind, detail).
-    pub risk_edges: Vec<Vec<Edge>>,
-    /// Reverse risk edges: for each item, (source item, position in its edge list).
-    pub risk_redges: Vec<Vec<(Ix, u32)>>,
+    pub risk_edges: Csr<Edge>,
+    /// Reverse risk edges: for each item, the items with an edge to it (with repeats when
+    /// several edges join them).
+    pub risk_redges: Csr<REdge>,
     // The claim store.
     pub claims: ClaimStore,
-    /// Claims about each item, sorted by (valid start, known, index).
-    pub by_item: Vec<Vec<ClaimIx>>,
+    /// Claims about each item, sorted by (valid start, known, index), with the dates that
+    /// bound a pick kept beside the index (a pick then reads a claim's record only for the
+    /// few claims in its window).
+    pub by_item: Vec<Vec<Slot>>,
     /// For each item, the longest valid range of its claims, in days (bounds window scans).
     pub max_span: Vec<i64>,
     /// How many hypotheses are stored about each item (most items have none: `pick` then
@@ -414,21 +484,39 @@ fn compile_text(text: &str, b: &mut Builder<'_>) -> CondDef {
     }
 }
 
+/// The definitions of a dataset, indexed, without its claims (they go to the claim store:
+/// cloning them only to drop them would leave their memory to the allocator).
+fn definitions(ds: &Dataset) -> Dataset {
+    let mut defs = Dataset::default();
+    defs.meta = ds.meta.clone();
+    defs.parties = ds.parties.clone();
+    defs.sources = ds.sources.clone();
+    defs.instruments = ds.instruments.clone();
+    defs.tracks = ds.tracks.clone();
+    defs.packages = ds.packages.clone();
+    defs.links = ds.links.clone();
+    defs.pledges = ds.pledges.clone();
+    defs.reindex();
+    defs
+}
+
 impl Model {
     pub(crate) fn new(ds: &Dataset) -> Model {
-        // The definitions only: the claims go to the claim store (cloning them here only to
-        // drop them would leave their memory to the allocator).
-        let mut defs = Dataset::default();
-        defs.meta = ds.meta.clone();
-        defs.parties = ds.parties.clone();
-        defs.sources = ds.sources.clone();
-        defs.instruments = ds.instruments.clone();
-        defs.tracks = ds.tracks.clone();
-        defs.packages = ds.packages.clone();
-        defs.links = ds.links.clone();
-        defs.pledges = ds.pledges.clone();
-        let mut ds = defs;
-        ds.reindex();
+        Model::build(Arc::new(definitions(ds)))
+    }
+
+    /// Compiles a dataset the caller shares: no copy of its definitions is made (unless its
+    /// id index is out of date, when an indexed copy of the definitions is used).
+    pub(crate) fn shared(ds: Arc<Dataset>) -> Model {
+        let indexed = ds.items().iter().all(|(id, _)| ds.lookup(id).is_some());
+        if indexed {
+            Model::build(ds)
+        } else {
+            Model::new(&ds)
+        }
+    }
+
+    fn build(ds: Arc<Dataset>) -> Model {
         let vocab = ds.vocabulary();
         let mut items = Vec::new();
         let mut index = HashMap::new();
@@ -530,7 +618,7 @@ impl Model {
             parts: parts_t,
         };
         // Conditions.
-        let mut conds: Vec<Option<CondDef>> = vec![None; n];
+        let mut conds: Vec<Option<Box<CondDef>>> = vec![None; n];
         for (ix, def) in items.iter().enumerate() {
             let text = match def.entry {
                 Entry::Instrument(i) => ds.instruments.get(i).and_then(|x| x.activation.clone()),
@@ -542,7 +630,7 @@ impl Model {
                 _ => None,
             };
             if let Some(t) = text {
-                conds[ix] = Some(compile_text(&t, &mut b));
+                conds[ix] = Some(Box::new(compile_text(&t, &mut b)));
             }
         }
         // Links.
@@ -550,15 +638,16 @@ impl Model {
         let mut cond_links = vec![Vec::new(); n];
         let mut members = vec![Vec::new(); n];
         let mut packages_of = vec![Vec::new(); n];
-        for l in &ds.links {
+        for (def, l) in ds.links.iter().enumerate() {
             let (Some(&from), Some(&to)) = (index.get(&l.from), index.get(&l.to)) else {
                 continue;
             };
             let li = links.len() as u32;
             let cond = match l.kind {
-                LinkKind::ConditionalOn | LinkKind::LinkedTo => {
-                    l.condition.as_deref().map(|t| compile_text(t, &mut b))
-                }
+                LinkKind::ConditionalOn | LinkKind::LinkedTo => l
+                    .condition
+                    .as_deref()
+                    .map(|t| Box::new(compile_text(t, &mut b))),
                 _ => None,
             };
             match l.kind {
@@ -574,7 +663,7 @@ impl Model {
                 _ => {}
             }
             links.push(LinkDef {
-                id: l.id.clone(),
+                def: def as u32,
                 kind: l.kind,
                 from,
                 to,
@@ -623,7 +712,7 @@ impl Model {
         let mut risk_edges: Vec<Vec<Edge>> = vec![Vec::new(); n];
         for x in 0..n {
             let mut edges = Vec::new();
-            if let Some(CondDef { expr: Some(e), .. }) = &conds[x] {
+            if let Some(Some(e)) = conds[x].as_ref().map(|c| &c.expr) {
                 for r in accord_lang::references(e) {
                     let Some(&y) = index.get(&r.item) else {
                         continue;
@@ -721,8 +810,15 @@ impl Model {
         }
         let mut risk_redges = vec![Vec::new(); n];
         for (x, edges) in risk_edges.iter().enumerate() {
-            for (pos, e) in edges.iter().enumerate() {
-                risk_redges[e.to as usize].push((x as Ix, pos as u32));
+            for e in edges {
+                let link = match e.kind {
+                    EdgeKind::ConditionalOn | EdgeKind::LinkedTo => e.detail,
+                    _ => NO_LINK,
+                };
+                risk_redges[e.to as usize].push(REdge {
+                    from: x as Ix,
+                    link,
+                });
             }
         }
         let (sccs, scc_of) = tarjan(&op_deps);
@@ -790,38 +886,40 @@ impl Model {
             .collect();
         let pairs = b.pairs;
         let pair_index = b.pair_index;
+        let kinds = items.iter().map(|d| d.kind).collect();
         Model {
             window_days: i64::from(ds.meta.contested_window_days),
             vocab,
             ds,
             items,
+            kinds,
             index,
-            records,
+            records: Csr::from_rows(records),
             conds,
             links,
-            links_from,
+            links_from: Csr::from_rows(links_from),
             conditional_links,
-            link_readers,
-            pair_link_readers,
-            cond_links,
-            members,
-            packages_of,
+            link_readers: Csr::from_rows(link_readers),
+            pair_link_readers: Csr::from_rows(pair_link_readers),
+            cond_links: Csr::from_rows(cond_links),
+            members: Csr::from_rows(members),
+            packages_of: Csr::from_rows(packages_of),
             pairs,
             pair_index,
-            pair_sets,
-            pairs_of_commitment,
-            pairs_of_item,
-            pair_readers,
-            readers,
-            op_deps,
-            op_rdeps,
-            sccs,
+            pair_sets: Csr::from_rows(pair_sets),
+            pairs_of_commitment: Csr::from_rows(pairs_of_commitment),
+            pairs_of_item: Csr::from_rows(pairs_of_item),
+            pair_readers: Csr::from_rows(pair_readers),
+            readers: Csr::from_rows(readers),
+            op_deps: Csr::from_rows(op_deps),
+            op_rdeps: Csr::from_rows(op_rdeps),
+            sccs: Csr::from_rows(sccs),
             scc_of,
             scc_pos,
             scc_loops,
             scc_monotone,
-            risk_edges,
-            risk_redges,
+            risk_edges: Csr::from_rows(risk_edges),
+            risk_redges: Csr::from_rows(risk_redges),
             claims: ClaimStore::default(),
             by_item: vec![Vec::new(); n],
             max_span: vec![0; n],
@@ -836,6 +934,14 @@ impl Model {
         self.index.get(id).copied()
     }
 
+    /// The id of a link, as the dataset gives it.
+    pub(crate) fn link_id(&self, l: &LinkDef) -> &str {
+        self.ds
+            .links
+            .get(l.def as usize)
+            .map_or("", |d| d.id.as_str())
+    }
+
     pub(crate) fn item(&self, x: Ix) -> Option<&ItemDef> {
         self.items.get(x as usize)
     }
@@ -847,7 +953,7 @@ impl Model {
     /// `commitments(x, by)` for any item and party (not only the pairs conditions read).
     pub(crate) fn commitments_of(&self, x: Ix, by: Option<&str>) -> Vec<Ix> {
         if let Some(p) = self.pair_index.get(&(x, by.map(str::to_string))) {
-            return self.pair_sets.get(*p as usize).cloned().unwrap_or_default();
+            return self.pair_sets.row(*p as usize).to_vec();
         }
         let mut descendants: HashMap<Ix, Vec<Ix>> = HashMap::new();
         for (ix, def) in self.items.iter().enumerate() {
@@ -964,12 +1070,19 @@ impl Model {
         if hypo && let Some(h) = self.hypo_count.get_mut(item as usize) {
             *h += 1;
         }
-        let list = &mut self.by_item[item as usize];
-        let claims = &self.claims;
-        // Sorted by (start, known, index): a new claim has the largest index.
-        let pos =
-            list.partition_point(|c| claims.get(*c).is_some_and(|s| (s.start, s.known) <= key));
-        list.insert(pos, ix);
+        if let Some(list) = self.by_item.get_mut(item as usize) {
+            // Sorted by (start, known, index): a new claim has the largest index.
+            let pos = list.partition_point(|c| (c.start, c.known) <= key);
+            list.insert(
+                pos,
+                Slot {
+                    start: hot.start,
+                    end: hot.end,
+                    known: hot.known,
+                    ix,
+                },
+            );
+        }
         if let Some(t) = corrects {
             self.correctors.entry(t).or_default().push(ix);
             if let Some(s) = self.claims.get_mut(t) {
@@ -1040,7 +1153,7 @@ impl Model {
             *h = h.saturating_sub(1);
         }
         if let Some(list) = self.by_item.get_mut(stored.item as usize) {
-            list.retain(|c| *c != ix);
+            list.retain(|c| c.ix != ix);
         }
         if let Some(t) = stored.corrects
             && let Some(v) = self.correctors.get_mut(&t)
@@ -1063,43 +1176,31 @@ impl Model {
         self.claims.full(c, about)
     }
 
-    /// The items from which a path of risk edges (any, followed or not) leads to one of
-    /// `from`, these included; sorted.
-    pub(crate) fn upstream(&self, from: &[Ix]) -> Vec<Ix> {
-        let mut seen: std::collections::HashSet<Ix> = from.iter().copied().collect();
-        let mut stack: Vec<Ix> = seen.iter().copied().collect();
-        while let Some(v) = stack.pop() {
-            for u in self.preds_of(v) {
-                if seen.insert(u) {
-                    stack.push(u);
-                }
-            }
-        }
-        let mut out: Vec<Ix> = seen.into_iter().collect();
-        out.sort_unstable();
-        out
-    }
-
     /// The risk edges from `x`, sorted by (target, kind, detail).
     pub(crate) fn edges_of(&self, x: Ix) -> &[Edge] {
-        self.risk_edges.get(x as usize).map_or(&[], Vec::as_slice)
+        self.risk_edges.row(x as usize)
     }
 
     /// The items with a risk edge to `y` (with repeats when several edges join them).
     pub(crate) fn preds_of(&self, y: Ix) -> impl Iterator<Item = Ix> + '_ {
-        self.risk_redges
-            .get(y as usize)
-            .into_iter()
-            .flatten()
-            .map(|(u, _)| *u)
+        self.risk_redges.row(y as usize).iter().map(|r| r.from)
+    }
+
+    /// The reverse risk edges into `y`.
+    pub(crate) fn redges_of(&self, y: Ix) -> &[REdge] {
+        self.risk_redges.row(y as usize)
+    }
+
+    pub(crate) fn kind_of(&self, x: Ix) -> Option<ItemKind> {
+        self.kinds.get(x as usize).copied()
     }
 
     pub(crate) fn risk_edge_count(&self) -> usize {
-        self.risk_edges.iter().map(Vec::len).sum()
+        self.risk_edges.flat().len()
     }
 
     /// The stored claims about `x`, sorted by (valid start, known, index).
-    pub(crate) fn claims_of(&self, x: Ix) -> &[ClaimIx] {
+    pub(crate) fn claims_of(&self, x: Ix) -> &[Slot] {
         self.by_item.get(x as usize).map_or(&[], Vec::as_slice)
     }
 

@@ -128,9 +128,9 @@ impl Engine {
         for x in 0..m.items.len() {
             let list = m.claims_of(x as Ix);
             // Sorted by (start, known, index): scan back from the last claim starting by `d`.
-            let end = list.partition_point(|c| m.claim(*c).is_some_and(|s| s.start <= d));
+            let end = list.partition_point(|c| c.start <= d);
             let mut best: Option<(ClaimIx, &StoredClaim)> = None;
-            for &c in list[..end].iter().rev() {
+            for c in list[..end].iter().rev().map(|sl| sl.ix) {
                 let Some(s) = m.claim(c) else { continue };
                 if let Some((_, b)) = best
                     && (s.start, s.known) < (b.start, b.known)

@@ -137,7 +137,7 @@ pub(crate) fn timeline(m: &Model, x: Ix) -> Timeline {
     let mut days: BTreeSet<Date> = BTreeSet::new();
     for y in &items {
         let yi = *y as usize;
-        for c in m.by_item.get(yi).into_iter().flatten() {
+        for c in m.claims_of(*y).iter().map(|sl| &sl.ix) {
             if let Some(s) = m.claim(*c) {
                 if s.hypo {
                     continue;
@@ -176,7 +176,7 @@ pub(crate) fn timeline(m: &Model, x: Ix) -> Timeline {
         };
         // New evidence about the item itself that leaves its state unchanged is listed too
         // (with no changes): the timeline then shows every report, not only the turns.
-        let own_news = m.by_item.get(x as usize).into_iter().flatten().any(|c| {
+        let own_news = m.claims_of(x).iter().map(|sl| &sl.ix).any(|c| {
             m.claim(*c).is_some_and(|sc| {
                 !sc.hypo
                     && (sc.status.is_some() || sc.level.is_some())
@@ -187,7 +187,7 @@ pub(crate) fn timeline(m: &Model, x: Ix) -> Timeline {
             let mut because: Vec<(bool, Cause)> = Vec::new();
             for y in &items {
                 let yi = *y as usize;
-                for c in m.by_item.get(yi).into_iter().flatten() {
+                for c in m.claims_of(*y).iter().map(|sl| &sl.ix) {
                     let Some(sc) = m.claim(*c) else { continue };
                     if sc.hypo {
                         continue;

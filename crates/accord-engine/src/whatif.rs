@@ -8,7 +8,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::explain::{ClaimView, Node, claim_view, why};
-use crate::model::Ix;
+use std::collections::HashSet;
+
+use crate::derive::{NO_PATH, Snapshot, Undo, edge_followed, trouble};
+use crate::model::{Ix, Model};
 use crate::timeline::Change;
 use crate::{Engine, EngineError, Summary, summary};
 
@@ -297,6 +300,183 @@ fn diff_nodes(a: &Node, b: &Node, depth: usize, out: &mut Vec<String>) {
     }
 }
 
+/// The summaries of the given items (sorted, distinct) before and after the journaled
+/// updates, for those that differ: `(item, before, after)`. The snapshot is left after.
+fn compare(
+    m: &Model,
+    s: &mut Snapshot,
+    journal: &mut [Undo],
+    items: &[Ix],
+) -> Vec<(Ix, Summary, Summary)> {
+    let after: Vec<Summary> = items.iter().map(|x| summary(m, s, *x)).collect();
+    s.swap_journal(journal, true);
+    let before: Vec<Summary> = items.iter().map(|x| summary(m, s, *x)).collect();
+    s.swap_journal(journal, false);
+    items
+        .iter()
+        .zip(before.into_iter().zip(after))
+        .filter(|(_, (b, a))| a != b)
+        .map(|(x, (b, a))| (*x, b, a))
+        .collect()
+}
+
+/// The first step of `x`'s risk path when `x` is not itself in trouble: the first followed
+/// edge to an item one step closer to trouble (what `derive::risk_path` takes).
+fn next_step(m: &Model, s: &Snapshot, x: Ix) -> Option<Ix> {
+    let dx = s.dist.get(x as usize).copied()?;
+    if dx == 0 || dx == NO_PATH {
+        return None;
+    }
+    m.edges_of(x)
+        .iter()
+        .find(|e| edge_followed(s, e) && s.dist.get(e.to as usize).copied() == Some(dx - 1))
+        .map(|e| e.to)
+}
+
+/// Whether an item in trouble reaches another item in trouble within `limit - 1` followed
+/// steps (never through itself): then its risk path is shorter than `limit`.
+fn trouble_within(m: &Model, s: &Snapshot, x: Ix, limit: u32) -> bool {
+    let mut seen: HashSet<Ix> = HashSet::new();
+    seen.insert(x);
+    let mut layer = vec![x];
+    for _ in 1..limit {
+        let mut next = Vec::new();
+        for v in &layer {
+            for e in m.edges_of(*v) {
+                if edge_followed(s, e) && seen.insert(e.to) {
+                    if trouble(m, s, e.to) {
+                        return true;
+                    }
+                    next.push(e.to);
+                }
+            }
+        }
+        if next.is_empty() {
+            return false;
+        }
+        layer = next;
+    }
+    false
+}
+
+/// The items whose summary the journaled updates changed, with their summaries before and
+/// after, sorted by item (§9). Only these can differ:
+///
+/// - the items with a logged value (reported status, operative state, distance, a link
+///   from them that starts or stops biting), and every member of a loop one of whose
+///   members' operative state changed (loop flags list the members);
+/// - items not in trouble: the risk path is the first followed edge to an item one step
+///   closer, then that item's path. It can change only when the item's distance, a
+///   neighbour's distance or one of its links changed (those are compared), or when the
+///   path of its next step changed: so from every compared item whose summary changed,
+///   the items whose next step it is are compared too, and so on upstream;
+/// - items in trouble: the path comes from a breadth-first search that stops at the first
+///   level holding another item in trouble (depth `t`). It can change only when an item
+///   whose trouble changed, or the source of a link that changed, lies within `t` steps:
+///   a reverse breadth-first search from those gives each item's distance `r` to them, and
+///   an item in trouble is compared unless it reaches trouble in fewer than `r` steps.
+fn changed_summaries(
+    m: &Model,
+    s: &mut Snapshot,
+    journal: &mut [Undo],
+) -> Vec<(Ix, Summary, Summary)> {
+    let n = m.items.len();
+    let mut mark = vec![false; n];
+    let mut first: Vec<Ix> = Vec::new();
+    let add = |x: Ix, mark: &mut Vec<bool>, out: &mut Vec<Ix>| {
+        if let Some(f) = mark.get_mut(x as usize)
+            && !*f
+        {
+            *f = true;
+            out.push(x);
+        }
+    };
+    // Items whose trouble changed or with a link that changed: where the searches start.
+    let mut seeds: Vec<Ix> = Vec::new();
+    for u in journal.iter() {
+        if let Some(x) = u.item(m) {
+            add(x, &mut mark, &mut first);
+        }
+        match u {
+            Undo::Dist(x, old) => {
+                let now = s.dist.get(*x as usize).copied();
+                if (*old == 0) != (now == Some(0)) {
+                    seeds.push(*x);
+                }
+                for p in m.preds_of(*x) {
+                    add(p, &mut mark, &mut first);
+                }
+            }
+            Undo::Bites(l, _) => {
+                if let Some(l) = m.links.get(*l as usize) {
+                    seeds.push(l.from);
+                }
+            }
+            Undo::Op(x, _) => {
+                let si = m.scc_of.get(*x as usize).copied().unwrap_or(u32::MAX);
+                if let Some(members) = m.sccs.get(si as usize)
+                    && members.len() > 1
+                {
+                    for y in members {
+                        add(*y, &mut mark, &mut first);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Items in trouble near a seed.
+    let mut r = vec![u32::MAX; n];
+    let mut queue: Vec<Ix> = Vec::new();
+    for x in seeds {
+        if let Some(slot) = r.get_mut(x as usize)
+            && *slot == u32::MAX
+        {
+            *slot = 0;
+            queue.push(x);
+        }
+    }
+    let mut head = 0;
+    while let Some(&v) = queue.get(head) {
+        head += 1;
+        let rv = r.get(v as usize).copied().unwrap_or(u32::MAX);
+        for u in m.preds_of(v) {
+            if let Some(slot) = r.get_mut(u as usize)
+                && *slot == u32::MAX
+            {
+                *slot = rv + 1;
+                queue.push(u);
+                let in_trouble = s.dist.get(u as usize) == Some(&0);
+                if in_trouble
+                    && !mark.get(u as usize).copied().unwrap_or(true)
+                    && !trouble_within(m, s, u, rv + 1)
+                {
+                    add(u, &mut mark, &mut first);
+                }
+            }
+        }
+    }
+    drop(r);
+    drop(queue);
+    first.sort_unstable();
+    let mut out = compare(m, s, journal, &first);
+    // Upstream along next steps from the items whose summary changed.
+    let mut more: Vec<Ix> = Vec::new();
+    let mut stack: Vec<Ix> = out.iter().map(|(x, _, _)| *x).collect();
+    while let Some(x) = stack.pop() {
+        for u in m.preds_of(x) {
+            if !mark.get(u as usize).copied().unwrap_or(true) && next_step(m, s, u) == Some(x) {
+                add(u, &mut mark, &mut more);
+                stack.push(u);
+            }
+        }
+    }
+    more.sort_unstable();
+    out.extend(compare(m, s, journal, &more));
+    out.sort_by_key(|(x, _, _)| *x);
+    out
+}
+
 impl Engine {
     /// Applies hypothetical claims at `(d, k)`, returns the difference, and takes them away
     /// again: the engine's real state is unchanged afterwards.
@@ -334,16 +514,8 @@ impl Engine {
             && let Some(s) = self.views.get_mut(i)
         {
             let m = &self.m;
-            let touched: Vec<Ix> = journal.iter().filter_map(|u| u.item(m)).collect();
-            let cone = m.upstream(&touched);
-            let after: Vec<Summary> = cone.iter().map(|x| summary(m, s, *x)).collect();
-            s.swap_journal(&mut journal, true);
-            let before: Vec<Summary> = cone.iter().map(|x| summary(m, s, *x)).collect();
-            s.swap_journal(&mut journal, false);
-            for ((x, a), b) in cone.iter().zip(before).zip(after) {
-                if a != b {
-                    after_part.push((*x, a, b, why(m, s, *x)));
-                }
+            for (x, a, b) in changed_summaries(m, s, &mut journal) {
+                after_part.push((x, a, b, why(m, s, x)));
             }
         }
         let hypo_views: Vec<ClaimView> = added

@@ -7,7 +7,9 @@
 //!
 //! Parameters (environment): `N` items (default 100 000), `LINKS` links per item (4),
 //! `CLAIMS` claims per item (10), `SEED` (1), `FAMILY` = `power` (default), `uniform` or
-//! `both`, `REPS` repetitions of the timed loops (1.0 = 20 000 quiet adds).
+//! `both`, `SHARED=1` to build with `Engine::new_shared` (no copy of the definitions), `REPS` repetitions of the timed loops (1.0 = 20 000 quiet adds), `PARTS` the
+//! sections to run after the build (comma-separated from `derive`, `incr`, `whatif`, `why`;
+//! default all, e.g. `PARTS=derive,whatif` for profiling).
 //!
 //! Two families of worlds:
 //! - `uniform`: links between uniformly random items. This makes one giant strongly
@@ -86,6 +88,27 @@ fn memory() -> (u64, u64) {
             .map_or(0, |kb| kb / 1024)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Time this thread has spent on a CPU (from /proc/thread-self/schedstat): unlike wall time,
+/// it leaves out the time other processes on a shared box took. Zero where unavailable.
+fn thread_cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|t| {
+            t.split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .map_or(Duration::ZERO, Duration::from_nanos)
+}
+
+/// Runs `f`, returning (its value, wall time, this thread's CPU time).
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration, Duration) {
+    let c = thread_cpu();
+    let t = Instant::now();
+    let v = f();
+    (v, t.elapsed(), thread_cpu().saturating_sub(c))
 }
 
 fn day0() -> Date {
@@ -450,11 +473,13 @@ fn run(family: Family) {
     let seed: u64 = env("SEED", 1);
     let reps: f64 = env("REPS", 1.0);
     let count = |base: usize| ((base as f64 * reps) as usize).max(10);
+    let parts: String = env("PARTS", "derive,incr,whatif,why".to_string());
+    let part = |name: &str| parts.split(',').any(|p| p.trim() == name);
     println!(
         "== {family:?} world: N={n}, links/item={links_per}, claims/item={claims_per}, seed={seed}"
     );
     let t = Instant::now();
-    let w = build(family, n, links_per, claims_per, seed);
+    let mut w = build(family, n, links_per, claims_per, seed);
     let (rss0, hwm0) = memory();
     println!(
         "generated in {:?}: {} items, {} links, {} claims; RSS {rss0} MiB (peak {hwm0} MiB)",
@@ -464,7 +489,12 @@ fn run(family: Family) {
         w.ds.claims.len()
     );
     let t = Instant::now();
-    let mut e = Engine::new(&w.ds);
+    // SHARED=1: the engine shares the caller's dataset instead of copying its definitions.
+    let mut e = if env("SHARED", 0u8) == 1 {
+        Engine::new_shared(std::sync::Arc::new(std::mem::take(&mut w.ds)))
+    } else {
+        Engine::new(&w.ds)
+    };
     let build_time = t.elapsed();
     let (rss1, hwm1) = memory();
     println!(
@@ -481,50 +511,59 @@ fn run(family: Family) {
     let d = Date::new(2025, 6, 1).unwrap();
 
     // W1: full derivations.
-    let mut fresh = Vec::new();
-    for _ in 0..3 {
+    if part("derive") {
+        let mut fresh = Vec::new();
+        let mut fresh_cpu = Vec::new();
+        for _ in 0..5 {
+            let (v, wall, cpu) = timed(|| e.derive_fresh(d, d));
+            fresh.push(wall);
+            fresh_cpu.push(cpu);
+            drop(v);
+        }
         let t = Instant::now();
-        let v = e.derive_fresh(d, d);
-        fresh.push(t.elapsed());
-        drop(v);
-    }
-    let t = Instant::now();
-    e.derive_all(d, d);
-    let first = t.elapsed();
-    let t = Instant::now();
-    e.derive_all(d, d);
-    let kept = t.elapsed();
-    println!(
-        "derive_fresh: median {:?} of 3; derive_all first {first:?}, kept {kept:?}",
-        median(fresh)
-    );
-    {
-        let v = e.derive_all(d, d);
-        let s = v.summaries();
-        let at_risk = s.iter().filter(|x| x.at_risk.is_some()).count();
-        let contested = s
-            .iter()
-            .filter(|x| matches!(x.reported, accord_engine::Reported::Contested { .. }))
-            .count();
-        let not_op = s
-            .iter()
-            .filter(|x| x.operative == accord_lang::Truth::False)
-            .count();
-        let loops = s.iter().filter(|x| x.loop_.is_some()).count();
+        e.derive_all(d, d);
+        let first = t.elapsed();
+        let t = Instant::now();
+        e.derive_all(d, d);
+        let kept = t.elapsed();
         println!(
-            "state: {at_risk} at risk, {contested} contested, {not_op} not operative, {loops} in unresolved loops"
+            "derive_fresh: median {:?} of 5 (main thread CPU {:?}); derive_all first {first:?}, kept {kept:?}",
+            median(fresh),
+            median(fresh_cpu)
+        );
+        {
+            let v = e.derive_all(d, d);
+            let s = v.summaries();
+            let at_risk = s.iter().filter(|x| x.at_risk.is_some()).count();
+            let contested = s
+                .iter()
+                .filter(|x| matches!(x.reported, accord_engine::Reported::Contested { .. }))
+                .count();
+            let not_op = s
+                .iter()
+                .filter(|x| x.operative == accord_lang::Truth::False)
+                .count();
+            let loops = s.iter().filter(|x| x.loop_.is_some()).count();
+            println!(
+                "state: {at_risk} at risk, {contested} contested, {not_op} not operative, {loops} in unresolved loops"
+            );
+        }
+        // W5: the whole state as of random dates (a fresh snapshot each).
+        let mut dated = Vec::new();
+        let mut dated_cpu = Vec::new();
+        for _ in 0..5 {
+            let day = day_n(r.below(180));
+            let (v, wall, cpu) = timed(|| e.derive_fresh(day, day));
+            dated.push(wall);
+            dated_cpu.push(cpu);
+            drop(v);
+        }
+        println!(
+            "derive at a random date: median {:?} of 5 (main thread CPU {:?})",
+            median(dated),
+            median(dated_cpu)
         );
     }
-    // W5: the whole state as of random dates (a fresh snapshot each).
-    let mut dated = Vec::new();
-    for _ in 0..5 {
-        let day = day_n(r.below(180));
-        let t = Instant::now();
-        let v = e.derive_fresh(day, day);
-        dated.push(t.elapsed());
-        drop(v);
-    }
-    println!("derive at a random date: median {:?} of 5", median(dated));
 
     // W3: incremental adds.
     let mut next_id = 10 * ds_claims + 10;
@@ -532,129 +571,140 @@ fn run(family: Family) {
         next_id += 1;
         format!("x{next_id}")
     };
-    let mut quiet = Stats(Vec::new());
-    for _ in 0..count(20_000) {
-        let about = items[r.below(items.len())].clone();
-        let value = if about.contains('c') {
-            "met"
-        } else {
-            "in force"
-        };
-        // Old news: dated early, so later claims override it.
-        let c = claim(
-            fresh_id(),
-            about,
-            value,
-            &mut r,
-            FuzzyDate::day(day_n(1)),
-            day_n(2),
-        );
-        let t = Instant::now();
-        e.add_claim(c).unwrap();
-        quiet.0.push(t.elapsed());
+    if part("incr") {
+        let mut quiet = Stats(Vec::new());
+        for _ in 0..count(20_000) {
+            let about = items[r.below(items.len())].clone();
+            let value = if about.contains('c') {
+                "met"
+            } else {
+                "in force"
+            };
+            // Old news: dated early, so later claims override it.
+            let c = claim(
+                fresh_id(),
+                about,
+                value,
+                &mut r,
+                FuzzyDate::day(day_n(1)),
+                day_n(2),
+            );
+            let t = Instant::now();
+            e.add_claim(c).unwrap();
+            quiet.0.push(t.elapsed());
+        }
+        let mut loud = Stats(Vec::new());
+        let mut loud_ids = Vec::new();
+        for _ in 0..count(2_000) {
+            let about = items[r.below(items.len())].clone();
+            let value = if about.contains('c') {
+                "missed"
+            } else {
+                "suspended"
+            };
+            let id = fresh_id();
+            let c = claim(
+                id.clone(),
+                about,
+                value,
+                &mut r,
+                FuzzyDate::day(day_n(148)),
+                day_n(149),
+            );
+            let about = c.about.clone();
+            let t = Instant::now();
+            e.add_claim(c).unwrap();
+            loud.0.push(t.elapsed());
+            loud_ids.push((id, about));
+        }
+        let mut retract = Stats(Vec::new());
+        for (id, about) in loud_ids.iter().step_by(2) {
+            // The retraction is about the same item as what it retracts.
+            let about = about.clone();
+            let mut c = claim(
+                fresh_id(),
+                about,
+                "in force",
+                &mut r,
+                FuzzyDate::day(day_n(148)),
+                day_n(149),
+            );
+            c.retracts = Some(id.clone());
+            let t = Instant::now();
+            e.add_claim(c).unwrap();
+            retract.0.push(t.elapsed());
+        }
+        let mut remove = Stats(Vec::new());
+        for (id, _) in loud_ids.iter().skip(1).step_by(2) {
+            let t = Instant::now();
+            e.remove_claim(id).unwrap();
+            remove.0.push(t.elapsed());
+        }
+        println!("incremental, with the snapshot at {d} kept:");
+        quiet.line("add a claim that changes nothing");
+        loud.line("add a claim that changes a status");
+        retract.line("add a retraction of such a claim");
+        remove.line("remove such a claim");
     }
-    let mut loud = Stats(Vec::new());
-    let mut loud_ids = Vec::new();
-    for _ in 0..count(2_000) {
-        let about = items[r.below(items.len())].clone();
-        let value = if about.contains('c') {
-            "missed"
-        } else {
-            "suspended"
-        };
-        let id = fresh_id();
-        let c = claim(
-            id.clone(),
-            about,
-            value,
-            &mut r,
-            FuzzyDate::day(day_n(148)),
-            day_n(149),
-        );
-        let about = c.about.clone();
-        let t = Instant::now();
-        e.add_claim(c).unwrap();
-        loud.0.push(t.elapsed());
-        loud_ids.push((id, about));
-    }
-    let mut retract = Stats(Vec::new());
-    for (id, about) in loud_ids.iter().step_by(2) {
-        // The retraction is about the same item as what it retracts.
-        let about = about.clone();
-        let mut c = claim(
-            fresh_id(),
-            about,
-            "in force",
-            &mut r,
-            FuzzyDate::day(day_n(148)),
-            day_n(149),
-        );
-        c.retracts = Some(id.clone());
-        let t = Instant::now();
-        e.add_claim(c).unwrap();
-        retract.0.push(t.elapsed());
-    }
-    let mut remove = Stats(Vec::new());
-    for (id, _) in loud_ids.iter().skip(1).step_by(2) {
-        let t = Instant::now();
-        e.remove_claim(id).unwrap();
-        remove.0.push(t.elapsed());
-    }
-    println!("incremental, with the snapshot at {d} kept:");
-    quiet.line("add a claim that changes nothing");
-    loud.line("add a claim that changes a status");
-    retract.line("add a retraction of such a claim");
-    remove.line("remove such a claim");
 
     // W6: what-if with 100 hypothetical claims.
-    let mut whatif = Stats(Vec::new());
-    let mut changed = 0usize;
-    for rep in 0..count(20) {
-        let hyps: Vec<Claim> = (0..100)
-            .map(|i| {
-                let about = items[r.below(items.len())].clone();
-                let value = if about.contains('c') {
-                    "met"
-                } else if i % 2 == 0 {
-                    "suspended"
-                } else {
-                    "in force"
-                };
-                let mut c = claim(
-                    format!("whatif.{rep}.{i}"),
-                    about,
-                    value,
-                    &mut r,
-                    FuzzyDate::day(d),
-                    d,
-                );
-                c.source = "whatif".into();
-                c
-            })
-            .collect();
-        let t = Instant::now();
-        let w = e.what_if(hyps, d, d).unwrap();
-        whatif.0.push(t.elapsed());
-        changed += w.changes.len();
+    if part("whatif") {
+        let mut whatif = Stats(Vec::new());
+        let mut whatif_cpu = Vec::new();
+        let mut changed = 0usize;
+        for rep in 0..count(20) {
+            let hyps: Vec<Claim> = (0..100)
+                .map(|i| {
+                    let about = items[r.below(items.len())].clone();
+                    let value = if about.contains('c') {
+                        "met"
+                    } else if i % 2 == 0 {
+                        "suspended"
+                    } else {
+                        "in force"
+                    };
+                    let mut c = claim(
+                        format!("whatif.{rep}.{i}"),
+                        about,
+                        value,
+                        &mut r,
+                        FuzzyDate::day(d),
+                        d,
+                    );
+                    c.source = "whatif".into();
+                    c
+                })
+                .collect();
+            let (w, wall, cpu) = timed(|| e.what_if(hyps, d, d).unwrap());
+            whatif.0.push(wall);
+            whatif_cpu.push(cpu);
+            changed += w.changes.len();
+        }
+        println!(
+            "what-if (100 hypothetical claims, {} items changed on average):",
+            changed / count(20)
+        );
+        whatif.line("what_if");
+        println!(
+            "  what_if CPU (this thread): median {:?}",
+            median(whatif_cpu)
+        );
     }
-    println!(
-        "what-if (100 hypothetical claims, {} items changed on average):",
-        changed / count(20)
-    );
-    whatif.line("what_if");
 
     // W7: why.
-    let mut why = Stats(Vec::new());
-    let mut depth_max = 0;
-    for _ in 0..count(1_000) {
-        let id = &items[r.below(items.len())];
-        let t = Instant::now();
-        let w = e.why(id, d, d).unwrap();
-        why.0.push(t.elapsed());
-        depth_max = depth_max.max(w.item.at_risk.as_ref().map_or(0, |a| a.path.len()));
+    if part("why") {
+        let mut why = Stats(Vec::new());
+        let mut depth_max = 0;
+        for _ in 0..count(1_000) {
+            let id = &items[r.below(items.len())];
+            let t = Instant::now();
+            let w = e.why(id, d, d).unwrap();
+            why.0.push(t.elapsed());
+            depth_max = depth_max.max(w.item.at_risk.as_ref().map_or(0, |a| a.path.len()));
+        }
+        println!("why (longest risk path met: {depth_max}):");
+        why.line("why");
     }
-    println!("why (longest risk path met: {depth_max}):");
-    why.line("why");
     let (rss3, hwm3) = memory();
     println!("end: RSS {rss3} MiB, peak {hwm3} MiB");
 }
@@ -669,5 +719,74 @@ fn scale_smoke() {
             run(Family::Uniform);
         }
         _ => run(Family::Power),
+    }
+}
+
+/// What-if on the synthetic worlds (small ones, both families: hubs, long risk paths, items
+/// in trouble next to items in trouble) reports exactly the items whose summary differs
+/// between two derivations from scratch, with and without the hypotheses. The differential
+/// test's worlds are too small to exercise the pruning of what-if's comparison set.
+#[test]
+fn whatif_is_exact_on_small_synthetic_worlds() {
+    let d = Date::new(2025, 6, 1).unwrap();
+    let seeds: u64 = env("WHATIF_SEEDS", 60);
+    for seed in 1..=seeds {
+        for family in [Family::Power, Family::Uniform] {
+            let n = 20 + (seed as usize * 37) % 400;
+            let w = build(family, n, 3, 4, seed);
+            // Both constructors (the shared one must derive the same).
+            let mut e = if seed % 2 == 0 {
+                Engine::new_shared(std::sync::Arc::new(w.ds.clone()))
+            } else {
+                Engine::new(&w.ds)
+            };
+            e.derive_all(d, d);
+            let mut r = Rng(seed ^ 0x5EED);
+            let hyps: Vec<Claim> = (0..1 + r.below(30))
+                .map(|i| {
+                    let about = w.items[r.below(w.items.len())].clone();
+                    let value = if about.contains('c') {
+                        ["met", "missed"][r.below(2)]
+                    } else {
+                        ["suspended", "in force", "stalled", "signed"][r.below(4)]
+                    };
+                    let mut c = claim(
+                        format!("whatif.{i}"),
+                        about,
+                        value,
+                        &mut r,
+                        FuzzyDate::day(d),
+                        d,
+                    );
+                    c.source = "whatif".into();
+                    c
+                })
+                .collect();
+            let before = e.derive_fresh(d, d).view().summaries();
+            let mut with = Engine::new(&w.ds);
+            for h in &hyps {
+                with.add_hypothesis(h.clone()).unwrap();
+            }
+            let after = with.derive_fresh(d, d).view().summaries();
+            let want: Vec<_> = before
+                .into_iter()
+                .zip(after)
+                .filter(|(a, b)| a != b)
+                .map(|(a, b)| (a.id.clone(), a, b))
+                .collect();
+            let got: Vec<_> = e
+                .what_if(hyps, d, d)
+                .unwrap()
+                .changes
+                .into_iter()
+                .map(|c| (c.id, c.before, c.after))
+                .collect();
+            assert_eq!(got, want, "seed {seed}, {family:?}, n {n}");
+            assert_eq!(
+                e.derive_all(d, d).summaries(),
+                e.derive_fresh(d, d).view().summaries(),
+                "what-if left the state changed (seed {seed})"
+            );
+        }
     }
 }

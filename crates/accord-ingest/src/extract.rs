@@ -621,6 +621,74 @@ fn find_cues(d: &Doc, si: usize, out: &mut Vec<Raw>) {
             i + 1
         };
     }
+    named_colon_quote(d, si, out);
+}
+
+/// `… - Jane Roe: “…”`, `More from Roe: “…”`: a name (up to four capitalised words) right
+/// before a colon inside the sentence, and a quotation opening after it that no other cue
+/// has taken.
+fn named_colon_quote(d: &Doc, si: usize, out: &mut Vec<Raw>) {
+    let r = d.sent_toks[si].clone();
+    for colon in r.start + 1..r.end.saturating_sub(1) {
+        if !d.toks[colon].is_punct(':') || d.in_quote[colon].is_some() {
+            continue;
+        }
+        let k = colon + 1;
+        let Some(qi) = d.in_quote[k].filter(|q| d.quotes[*q].open == d.toks[k].s) else {
+            continue;
+        };
+        if out
+            .iter()
+            .any(|x| x.quotes.contains(&qi) || x.content.contains(&d.quotes[qi].inner.start))
+        {
+            continue;
+        }
+        // The name: capitalised words (initials and hyphens inside) back from the colon.
+        let mut first = colon;
+        while first > r.start
+            && colon - first < 6
+            && (d.cap(first - 1)
+                || (d.toks[first - 1].is_punct('.') && first >= r.start + 2 && d.cap(first - 2)))
+        {
+            first -= 1;
+        }
+        let words = (first..colon).filter(|x| d.is_word(*x)).count();
+        if first == colon || words > 4 || first == r.start {
+            // At the sentence's start the colon rule decides.
+            continue;
+        }
+        // After a dash, "from", "by" or a comma: not the end of a longer capitalised title.
+        let lead = d.low(first - 1);
+        if !(matches!(
+            lead,
+            "-" | "—" | "–" | "from" | "by" | "," | "says" | "writes"
+        )) {
+            continue;
+        }
+        let np = NpRef {
+            first,
+            last: colon - 1,
+            name: None,
+        };
+        if !plausible_speaker(d, &np)
+            || (first..colon).any(|x| TURN_NOT_SPEAKER.contains(&d.low(x)))
+        {
+            continue;
+        }
+        out.push(Raw {
+            id: 0,
+            kind: ProposalKind::Direct,
+            cue: (colon, colon),
+            who: Who::Np(np),
+            content: d.quotes[qi].inner.clone(),
+            quotes: vec![qi],
+            channel: None,
+            sent: si,
+            base: 0.65,
+            why: vec!["cue: a colon after a name, before a quotation".to_string()],
+            stance: false,
+        });
+    }
 }
 
 /// "President Trump: “…”" and headlines such as "Lynch: No outside influence …": a name
@@ -960,7 +1028,29 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
     let Some(vf) = verb_form(w) else {
         return i + 1;
     };
-    if at_start || (d.cap(i) && i > r.start) {
+    // A capitalised cue word is a name ("Tell City"), except in a headline written in title
+    // case ("Minister Says Talks Will Resume").
+    if at_start
+        || (d.cap(i)
+            && i > r.start
+            && !(title_case(d, si)
+                && matches!(
+                    vf.base,
+                    "say"
+                        | "tell"
+                        | "warn"
+                        | "claim"
+                        | "insist"
+                        | "admit"
+                        | "deny"
+                        | "announce"
+                        | "vow"
+                        | "urge"
+                        | "predict"
+                        | "suggest"
+                        | "argue"
+                )))
+    {
         return i + 1;
     }
     // Auxiliaries and adverbs before the verb belong to the cue ("has said", "also told",
@@ -1001,6 +1091,47 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         }
     }
     let prev = if cs > r.start { d.low(cs - 1) } else { "" };
+    // "As reported by the Gazette, …": the agent is the source, the main clause the content.
+    if prev == "as"
+        && cs == r.start + 1
+        && !vf.participle
+        && w != vf.base
+        && !w.ends_with('s')
+        && d.low(i + 1) == "by"
+        && matches!(
+            vf.class,
+            CueClass::Speech | CueClass::Written | CueClass::Reporting
+        )
+        && let Some(np) = np_forward(d, i + 2, r.end)
+        && d.toks.get(np.last + 1).is_some_and(|t| t.is_punct(','))
+        && np.last + 2 < r.end
+    {
+        let content = trim_range(d, d.toks[np.last + 2].s..content_end(d, si));
+        if !content.is_empty() {
+            let quotes = quotes_in(d, &content);
+            out.push(Raw {
+                id: 0,
+                kind: if vf.class == CueClass::Reporting {
+                    ProposalKind::Report
+                } else {
+                    ProposalKind::Indirect
+                },
+                cue: (cs - 1, i + 1),
+                who: Who::Np(np.clone()),
+                content,
+                quotes,
+                channel: sentence_channel(d, si),
+                sent: si,
+                base: 0.8,
+                why: vec![
+                    format!("cue: `as {} by`", d.low(i)),
+                    "content: the main clause after `As … by NP,`".into(),
+                ],
+                stance: false,
+            });
+            return np.last + 1;
+        }
+    }
     // Infinitives and prepositions: "eager to highlight", "despite reports".
     if cs > r.start
         && (prev == "to"
@@ -1041,8 +1172,11 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         "call"
             if matches!(
                 d.low(i + 1),
-                "off" | "up" | "back" | "in" | "it" | "into" | "at" | "," | "." | "and" | "to"
-            ) =>
+                "off" | "up" | "back" | "in" | "into" | "at" | "," | "." | "and" | "to"
+            ) || (d.low(i + 1) == "it"
+                // "called it a mistake", "called it “reckless”"; not "called it quits".
+                && !(matches!(d.low(i + 2), "a" | "an" | "the" | "his" | "her" | "their" | "our" | "my")
+                    || (d.is_quote_tok(i + 2) && d.in_quote[i + 2].is_some()))) =>
         {
             return i + 1;
         }
@@ -1322,8 +1456,12 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
             return true;
         }
         let head = d.low(np.last);
-        let plural_or_number =
-            !d.cap(np.last) && (head.ends_with('s') || head.chars().all(|c| c.is_ascii_digit()));
+        // "officials", "42 percent", "42%", "those surveyed".
+        let plural_or_number = !d.cap(np.last)
+            && (head.ends_with('s')
+                || head.chars().all(|c| c.is_ascii_digit())
+                || head.ends_with('%')
+                || matches!(head, "percent" | "surveyed" | "polled" | "questioned"));
         plausible_speaker(d, np)
             || (strong
                 && (matches!(d.low(np.first), "the" | "a" | "an" | "one" | "another")
@@ -1420,7 +1558,58 @@ fn try_cue(d: &Doc, si: usize, i: usize, out: &mut Vec<Raw>) -> usize {
         } else {
             "content: the clause after the cue".to_string()
         };
-        if c.is_empty() {
+        // "<content>, an official told The Times on Monday." — after "told" and its
+        // recipient only a few words without a clause of their own: the content is before.
+        // "<content>, the airline said Thursday." / "…, the paper reported in 2014." / "…,
+        // the paper reported, citing …": what follows the cue is a time, a short phrase or
+        // another cue, not what was said.
+        let short_phrase = !c.is_empty() && !direct && q.is_empty() && {
+            let (a, b) = (d.tok_at(c.start), d.tok_at(c.end));
+            let words = (a..b).filter(|x| d.is_word(*x)).count();
+            let participle_cue = verb_form(d.low(a)).is_some_and(|v| v.participle)
+                && a > 0
+                && d.toks[a - 1].is_punct(',');
+            participle_cue
+                || (words <= 5
+                    && right_content_is_not_a_clause(d, si, ce, subordinate)
+                    && !(a..b).any(|x| d.in_quote[x].is_some()))
+        };
+        let told_after = !c.is_empty()
+            && !direct
+            && q.is_empty()
+            && (short_phrase
+                || (vf.base == "tell" && {
+                    let (a, b) = (d.tok_at(c.start), d.tok_at(c.end));
+                    b - a <= 8
+                        && !(a..b).any(|x| {
+                            matches!(d.low(x), "that" | "he" | "she" | "they" | "it" | "we" | "i")
+                        })
+                }))
+            && match &who {
+                Who::Np(np) if np.first > r.start && d.toks[np.first - 1].is_punct(',') => {
+                    let before = clause_before(d, si, np.first);
+                    let (a, b) = (d.tok_at(before.start), d.tok_at(before.end));
+                    (a..b).filter(|x| d.is_word(*x)).count() >= 4
+                        && !matches!(
+                            d.low(a),
+                            "in" | "on"
+                                | "at"
+                                | "during"
+                                | "after"
+                                | "before"
+                                | "when"
+                                | "while"
+                                | "as"
+                                | "asked"
+                        )
+                }
+                _ => false,
+            };
+        if short_phrase && !told_after {
+            // "The airline said Thursday.": nothing said in this sentence.
+            return ce + 1;
+        }
+        if c.is_empty() || told_after {
             // "…, NP said." — the content is before.
             let before = match &who {
                 Who::Np(np) if np.first > r.start && d.toks[np.first - 1].is_punct(',') => {
@@ -1714,6 +1903,9 @@ fn subject_before(d: &Doc, si: usize, cs: usize) -> Option<NpRef> {
         return Some(np);
     }
     if d.toks[j].is_punct(',') {
+        if let Some(np) = leading_name_with_asides(d, r.start, j) {
+            return Some(np);
+        }
         // An appositive or relative clause: find the comma that opens it.
         let mut k = j;
         let mut opened = None;
@@ -1786,6 +1978,77 @@ fn subject_before(d: &Doc, si: usize, cs: usize) -> Option<NpRef> {
         return looks_described.then_some(np);
     }
     np_back(d, r.start, j)
+}
+
+/// "Ann Roe, the Ohio Republican who leads the committee, which oversees …, said": a name
+/// opening the sentence, then a comma and a description or a relative clause (however many
+/// commas it holds) up to the comma before the cue at `comma`.
+fn leading_name_with_asides(d: &Doc, start: usize, comma: usize) -> Option<NpRef> {
+    let c1 = (start..comma).find(|k| d.toks[*k].is_punct(',') && d.in_quote[*k].is_none())?;
+    if c1 == start || c1 == comma || comma - c1 > 40 {
+        return None;
+    }
+    let name = start..c1;
+    let words = name.clone().filter(|k| d.is_word(*k)).count();
+    let all_caps = name.clone().all(|k| {
+        d.cap(k) || (d.toks[k].is_punct('.') && k > start && d.toks[k - 1].e == d.toks[k].s)
+    });
+    let lead = d.low(start);
+    if !(1..=5).contains(&words)
+        || !all_caps
+        || CONNECTIVES.contains(&lead)
+        || NP_INNER.contains(&lead)
+        || NP_STOP.contains(&lead)
+        || matches!(
+            lead,
+            "the"
+                | "a"
+                | "an"
+                | "this"
+                | "that"
+                | "after"
+                | "before"
+                | "when"
+                | "while"
+                | "if"
+                | "as"
+                | "since"
+                | "because"
+                | "although"
+                | "though"
+        )
+    {
+        return None;
+    }
+    let next = d.low(c1 + 1);
+    let described = matches!(
+        next,
+        "who"
+            | "whose"
+            | "which"
+            | "a"
+            | "an"
+            | "the"
+            | "former"
+            | "then"
+            | "now"
+            | "also"
+            | "another"
+            | "one"
+            | "its"
+            | "his"
+            | "her"
+            | "their"
+            | "chief"
+            | "head"
+            | "director"
+    ) || next.chars().all(|c| c.is_ascii_digit());
+    let quoted = (c1..comma).any(|k| d.in_quote[k].is_some());
+    (described && !quoted).then_some(NpRef {
+        first: start,
+        last: c1 - 1,
+        name: None,
+    })
 }
 
 /// Collects a noun phrase ending at token `end`, walking back.
@@ -2159,6 +2422,10 @@ fn right_content(
         k += 1;
     }
     if k >= r.end {
+        // `… said in a statement:` ending the paragraph, and the quotation opening the next.
+        if let Some(qi) = colon_then_quote_paragraph(d, si, ce) {
+            return (d.quotes[qi].inner.clone(), vec![qi], true);
+        }
         return (0..0, Vec::new(), false);
     }
     // Direct: a quotation opens here.
@@ -2233,6 +2500,38 @@ fn right_content(
     (range, q, false)
 }
 
+/// Whether a sentence is written in title case, as headlines are: at least four words, and
+/// all but small function words capitalised.
+fn title_case(d: &Doc, si: usize) -> bool {
+    let r = d.sent_toks[si].clone();
+    let words: Vec<usize> = r
+        .filter(|k| d.is_word(*k) && d.in_quote[*k].is_none())
+        .collect();
+    words.len() >= 4
+        && words.iter().all(|k| {
+            d.cap(*k)
+                || d.low(*k).starts_with(|c: char| c.is_ascii_digit())
+                || matches!(
+                    d.low(*k),
+                    "a" | "an"
+                        | "the"
+                        | "of"
+                        | "in"
+                        | "on"
+                        | "to"
+                        | "for"
+                        | "and"
+                        | "or"
+                        | "but"
+                        | "at"
+                        | "by"
+                        | "with"
+                        | "as"
+                        | "from"
+                )
+        })
+}
+
 /// "made (it) clear that", "made the case that", "made the point that": the token that ends
 /// the cue.
 fn made_clear(d: &Doc, i: usize) -> Option<usize> {
@@ -2243,6 +2542,22 @@ fn made_clear(d: &Doc, i: usize) -> Option<usize> {
         _ => return None,
     };
     (d.low(end + 1) == "that").then_some(end)
+}
+
+/// A sentence ending its paragraph with a colon right after the cue (`… said in a
+/// statement:`), and the next paragraph opening with a quotation: that quotation.
+fn colon_then_quote_paragraph(d: &Doc, si: usize, ce: usize) -> Option<usize> {
+    let r = d.sent_toks.get(si)?;
+    let colon = (ce + 1..r.end).find(|k| d.toks[*k].is_punct(':'))?;
+    let only_after = (colon + 1..r.end).all(|k| d.toks[k].kind == TK::Punct && !d.is_quote_tok(k));
+    let between_ok = (ce + 1..colon).all(|k| d.toks[k].is_punct(','));
+    let next = si + 1;
+    if !only_after || !between_ok || next >= d.sents.len() || d.sent_para[next] == d.sent_para[si] {
+        return None;
+    }
+    let first = d.sent_toks[next].start;
+    let qi = d.in_quote.get(first).copied().flatten()?;
+    (d.quotes[qi].open == d.toks[first].s).then_some(qi)
 }
 
 /// Whether a quotation closes just before the subject that ends at `cs` (`"…," he
@@ -2294,12 +2609,10 @@ fn right_content_is_not_a_clause(d: &Doc, si: usize, ce: usize, subordinate: boo
                 | "during"
                 | "after"
                 | "before"
-                | "to"
                 | "with"
                 | "from"
                 | "while"
                 | "when"
-                | "as"
                 | "last"
                 | "this"
                 | "earlier"

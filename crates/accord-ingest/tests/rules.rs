@@ -630,3 +630,104 @@ fn more_speech_cue_forms() {
         Some("The harbour board")
     );
 }
+
+#[test]
+fn a_colon_ending_the_paragraph_introduces_the_quotation_after_it() {
+    let ps = run(
+        "The co-operative said in a statement:\n\n“We will not sell the mill. Our members voted against it.”",
+        "2025-10-01",
+    );
+    let p = by_cue(&ps, "said in a statement");
+    assert_eq!(p.kind, ProposalKind::Direct);
+    assert_eq!(
+        p.content.text,
+        "We will not sell the mill. Our members voted against it."
+    );
+    // A name before a colon and a quotation inside a sentence.
+    let ps = run(
+        "Growers were split on Tuesday - Ada Quill: “The price is fair.”",
+        "2025-10-01",
+    );
+    let p = by_cue(&ps, ":");
+    assert_eq!(speaker_text(p), Some("Ada Quill"));
+    assert_eq!(p.content.text, "The price is fair.");
+}
+
+#[test]
+fn after_the_cue_a_time_or_another_cue_is_not_what_was_said() {
+    let ps = run(
+        "The ferry had run late for a week, the operator said Thursday.",
+        "2025-10-02",
+    );
+    assert_eq!(content_of(&ps, "said"), "The ferry had run late for a week");
+    let ps = run(
+        "The ferry will be sold in spring, the Gazette reported, citing two managers.",
+        "2025-10-02",
+    );
+    assert_eq!(
+        content_of(&ps, "reported"),
+        "The ferry will be sold in spring"
+    );
+    let ps = run(
+        "The union will sit out the vote, its director Phil Smyth told the Gazette last week.",
+        "2025-10-02",
+    );
+    assert_eq!(
+        content_of(&ps, "told the Gazette"),
+        "The union will sit out the vote"
+    );
+    // Without a clause before either, nothing was said in the sentence.
+    assert!(run("The operator said Thursday.", "2025-10-02").is_empty());
+    // A reported clause after the recipient stays the content.
+    let ps = run(
+        "In Leeds, Smyth told reporters the deal was dead.",
+        "2025-10-02",
+    );
+    assert_eq!(content_of(&ps, "told reporters"), "the deal was dead");
+}
+
+#[test]
+fn headlines_in_title_case_and_as_reported_by() {
+    let ps = run("Minister Says Ferry Talks Will Resume In May", "2025-10-02");
+    let p = by_cue(&ps, "Says");
+    assert_eq!(speaker_text(p), Some("Minister"));
+    assert_eq!(p.content.text, "Ferry Talks Will Resume In May");
+    let ps = run(
+        "As reported by the Gazette, the ferry will be sold in spring.",
+        "2025-10-02",
+    );
+    let p = by_cue(&ps, "As reported by");
+    assert_eq!(speaker_text(p), Some("the Gazette"));
+    assert_eq!(p.content.text, "the ferry will be sold in spring");
+    let ps = run("She called it a “reckless gamble” on Monday.", "2025-10-02");
+    assert_eq!(
+        by_cue(&ps, "called").content.text,
+        "it a “reckless gamble” on Monday"
+    );
+    assert!(run("The board called it quits in May.", "2025-10-02").is_empty());
+}
+
+#[test]
+fn speakers_with_descriptions_and_poll_respondents() {
+    let ps = run(
+        "Senator Ann Roe, the Ohio Republican who leads the farm committee, which oversees the subsidies, said the bill was dead.",
+        "2025-10-02",
+    );
+    assert_eq!(speaker_text(by_cue(&ps, "said")), Some("Senator Ann Roe"));
+    let ps = run(
+        "Mr. Pike, whose latest company, Fieldwork, sells seed, said the rules were unclear.",
+        "2025-10-02",
+    );
+    assert_eq!(speaker_text(by_cue(&ps, "said")), Some("Mr. Pike"));
+    // A place opening the sentence is no speaker.
+    let ps = run(
+        "In Dayton, a town that voted twice for him, the mayor said the plant would stay.",
+        "2025-10-02",
+    );
+    assert_eq!(speaker_text(by_cue(&ps, "said")), Some("the mayor"));
+    let ps = run(
+        "By wide margins, those surveyed say the ferry should stay public.",
+        "2025-10-02",
+    );
+    assert_eq!(speaker_text(by_cue(&ps, "say")), Some("those surveyed"));
+}

@@ -67,8 +67,18 @@ pub enum FetchError {
     },
     #[error("cannot resolve `{host}`: {message}")]
     Resolve { host: String, message: String },
-    #[error("`{url}` is larger than the limit of {limit} bytes")]
-    TooLarge { url: String, limit: u64 },
+    #[error(
+        "`{url}` {} the limit of {limit} bytes (--max-bytes); {}. If it really is one article or feed, pass a larger --max-bytes",
+        size.map_or_else(|| "sent more than".to_string(), |s| format!("is {s} bytes (its Content-Length), more than")),
+        if size.is_some() { "it was not downloaded" } else { "the download was stopped there and nothing was read" }
+    )]
+    TooLarge {
+        url: String,
+        /// The size the server announced, when it did; `None` when the download was
+        /// stopped at the limit.
+        size: Option<u64>,
+        limit: u64,
+    },
     #[error("`{url}` answered with HTTP status {status}")]
     Status { url: String, status: u16 },
     #[error("`{url}` redirected more than {max} times")]
@@ -277,6 +287,7 @@ pub fn fetch(url: &str, opts: &FetchOptions) -> Result<Fetched, FetchError> {
         {
             return Err(FetchError::TooLarge {
                 url: current,
+                size: Some(len),
                 limit: opts.max_bytes,
             });
         }
@@ -307,6 +318,7 @@ fn map_err(url: &str, e: ureq::Error, opts: &FetchOptions) -> FetchError {
     match e {
         ureq::Error::BodyExceedsLimit(_) => FetchError::TooLarge {
             url: url.to_string(),
+            size: None,
             limit: opts.max_bytes,
         },
         ureq::Error::Timeout(_) => FetchError::Timeout {

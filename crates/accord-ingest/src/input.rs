@@ -5,6 +5,7 @@
 //! Readers normalise layout only (paragraphs separated by a blank line, wrapped lines
 //! joined, markup removed); they never reword.
 
+use std::io::Read;
 use std::path::Path;
 
 use jiff::civil::Date;
@@ -25,20 +26,69 @@ pub enum Format {
     Feed,
 }
 
-/// Why an input could not be read.
+/// Why an input could not be read. Each message says where (the file or address), what is
+/// wrong and what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     #[error("cannot read `{path}`: {message}")]
     Io { path: String, message: String },
-    #[error("`{path}` is {size} bytes, more than the limit of {limit} bytes")]
-    TooLarge { path: String, size: u64, limit: u64 },
-    #[error("`{0}` is not UTF-8 text")]
-    NotText(String),
+    #[error(
+        "`{path}` is {} the limit of {limit} bytes (--max-bytes); it was refused without reading it all. If it really is one article or feed, pass a larger --max-bytes",
+        size.map_or_else(|| "larger than".to_string(), |s| format!("{s} bytes, more than"))
+    )]
+    TooLarge {
+        path: String,
+        /// The size when known (a regular file); `None` when reading stopped at the limit.
+        size: Option<u64>,
+        limit: u64,
+    },
+    #[error(
+        "`{path}` is not text: {why} at byte offset {offset}. Give an article as plain text, Markdown or HTML, or an RSS/Atom feed"
+    )]
+    NotText {
+        path: String,
+        offset: usize,
+        why: String,
+    },
+    #[error(
+        "`{path}` is not UTF-8 text: the byte at offset {offset} (line {line}) is 0x{byte:02X}, and no encoding is declared (no byte-order mark, XML `encoding`, HTML `<meta charset>` or HTTP charset). Convert it to UTF-8, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8` for Latin-1, or declare its encoding"
+    )]
+    NotUtf8 {
+        path: String,
+        offset: usize,
+        line: usize,
+        byte: u8,
+    },
+    #[error(
+        "`{path}` declares its encoding as {encoding} ({declared_by}), but the byte at offset {offset} is not valid {encoding}. Convert it to UTF-8 (e.g. `iconv -f {encoding} -t utf-8 FILE > FILE.utf8`) or correct the declaration"
+    )]
+    BadEncoding {
+        path: String,
+        encoding: String,
+        declared_by: String,
+        offset: usize,
+    },
+    #[error(
+        "`{path}` nests HTML elements more than {limit} deep (at byte offset {offset} of its UTF-8 text); a page that deep is not an article and would take the HTML parser far too long, so it was refused. If it is an article, save its text as a .txt file and ingest that"
+    )]
+    TooDeep {
+        path: String,
+        limit: usize,
+        offset: usize,
+    },
     #[error(transparent)]
     Fetch(#[from] fetch::FetchError),
-    #[error(transparent)]
-    Feed(#[from] feed::FeedError),
+    #[error("`{path}`: {source}")]
+    Feed {
+        path: String,
+        source: feed::FeedError,
+    },
 }
+
+/// Deepest nesting of HTML elements read; a deeper page is refused ([`InputError::TooDeep`]).
+/// The HTML parser's work grows with the depth for every element it opens, so a page of
+/// 100,000 nested `<div>`s would take minutes; browsers flatten beyond 512.
+pub const MAX_HTML_DEPTH: usize = 1_000;
 
 /// Limits for reading inputs.
 #[derive(Debug, Clone)]
@@ -74,35 +124,436 @@ pub struct Loaded {
 }
 
 /// Reads a path or an `http(s)://` URL into documents.
+///
+/// A file is read up to [`Limits::max_bytes`] and refused beyond it (whatever its kind: a
+/// regular file by its size, anything else — a pipe, a device — when reading passes the
+/// limit); a download stops at the limit. The bytes are then decoded ([`decode`]) and HTML
+/// too deeply nested is refused before parsing.
 pub fn load(input: &str, limits: &Limits, fetch_opts: &FetchOptions) -> Result<Loaded, InputError> {
     if input.starts_with("http://") || input.starts_with("https://") {
         let got = fetch::fetch(input, fetch_opts)?;
-        let text = String::from_utf8_lossy(&got.body).into_owned();
+        let text = decode(&got.body, input, got.content_type.as_deref())?;
         let format = detect(&text, None, got.content_type.as_deref());
-        return from_text(&text, format, Some(got.url), limits);
+        return from_text(input, &text, format, Some(got.url), limits);
     }
     let path = Path::new(input);
-    let meta = std::fs::metadata(path).map_err(|e| InputError::Io {
+    let bytes = read_capped(input, limits.max_bytes)?;
+    let text = decode(&bytes, input, None)?;
+    drop(bytes);
+    let format = detect(&text, path.extension().and_then(|e| e.to_str()), None);
+    from_text(input, &text, format, None, limits)
+}
+
+/// Reads at most `max` bytes of a file; more is [`InputError::TooLarge`].
+fn read_capped(input: &str, max: u64) -> Result<Vec<u8>, InputError> {
+    let io = |e: std::io::Error| InputError::Io {
         path: input.to_string(),
         message: e.to_string(),
-    })?;
-    if meta.len() > limits.max_bytes {
-        return Err(InputError::TooLarge {
+    };
+    let file = std::fs::File::open(input).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(InputError::Io {
             path: input.to_string(),
-            size: meta.len(),
-            limit: limits.max_bytes,
+            message: "it is a directory; give a file or an http(s) address".into(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| InputError::Io {
-        path: input.to_string(),
-        message: e.to_string(),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| InputError::NotText(input.to_string()))?;
-    let format = detect(&text, path.extension().and_then(|e| e.to_str()), None);
-    from_text(&text, format, None, limits)
+    if meta.is_file() && meta.len() > max {
+        return Err(InputError::TooLarge {
+            path: input.to_string(),
+            size: Some(meta.len()),
+            limit: max,
+        });
+    }
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max {
+        return Err(InputError::TooLarge {
+            path: input.to_string(),
+            size: None,
+            limit: max,
+        });
+    }
+    Ok(bytes)
+}
+
+/// The text of an input's bytes.
+///
+/// - A byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE).
+/// - A NUL byte, or many control bytes, early on: not text ([`InputError::NotText`]).
+/// - Valid UTF-8 is taken as it is (even when something declares another encoding: the
+///   declaration is then wrong more often than the bytes).
+/// - Else the declared encoding — the HTTP `charset`, else the XML declaration's `encoding`,
+///   else an HTML `<meta charset>` / `http-equiv` — decodes it (Latin-1 is read as
+///   Windows-1252, as browsers do); bytes invalid in it are [`InputError::BadEncoding`].
+/// - Else [`InputError::NotUtf8`], with the offset of the first invalid byte.
+pub fn decode(bytes: &[u8], path: &str, content_type: Option<&str>) -> Result<String, InputError> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return decode_as(enc, &bytes[bom..], path, "its byte-order mark", bom);
+    }
+    if let Some((offset, why)) = binary(bytes) {
+        return Err(InputError::NotText {
+            path: path.to_string(),
+            offset,
+            why,
+        });
+    }
+    let err = match std::str::from_utf8(bytes) {
+        Ok(s) => return Ok(s.to_string()),
+        Err(e) => e,
+    };
+    if let Some((enc, by)) = declared_encoding(bytes, content_type)
+        && enc != encoding_rs::UTF_8
+    {
+        return decode_as(enc, bytes, path, &by, 0);
+    }
+    let offset = err.valid_up_to();
+    Err(InputError::NotUtf8 {
+        path: path.to_string(),
+        offset,
+        line: bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1,
+        byte: bytes.get(offset).copied().unwrap_or(0),
+    })
+}
+
+fn decode_as(
+    enc: &'static encoding_rs::Encoding,
+    bytes: &[u8],
+    path: &str,
+    by: &str,
+    skipped: usize,
+) -> Result<String, InputError> {
+    if enc == encoding_rs::UTF_8 {
+        return match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_string()),
+            Err(e) => Err(InputError::BadEncoding {
+                path: path.to_string(),
+                encoding: "UTF-8".into(),
+                declared_by: by.to_string(),
+                offset: skipped + e.valid_up_to(),
+            }),
+        };
+    }
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let cap = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len().saturating_mul(3));
+    let mut out = String::with_capacity(cap);
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
+    match result {
+        encoding_rs::DecoderResult::InputEmpty => Ok(out),
+        encoding_rs::DecoderResult::Malformed(bad, after) => Err(InputError::BadEncoding {
+            path: path.to_string(),
+            encoding: enc.name().to_string(),
+            declared_by: by.to_string(),
+            offset: skipped + read.saturating_sub(usize::from(bad) + usize::from(after)),
+        }),
+        encoding_rs::DecoderResult::OutputFull => Err(InputError::BadEncoding {
+            path: path.to_string(),
+            encoding: enc.name().to_string(),
+            declared_by: by.to_string(),
+            offset: skipped + read,
+        }),
+    }
+}
+
+/// Whether the bytes look binary: a NUL byte, or more than one in ten control bytes, in the
+/// first 8 KiB. The offset and what was seen.
+fn binary(bytes: &[u8]) -> Option<(usize, String)> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if let Some(i) = head.iter().position(|b| *b == 0) {
+        let utf16 = head.len() >= 4
+            && head.chunks(2).filter(|c| c.contains(&0)).count() * 10 >= head.len() / 2 * 9;
+        let why = if utf16 {
+            "it holds NUL bytes (it may be UTF-16 without a byte-order mark: convert it to UTF-8, e.g. `iconv -f utf-16le -t utf-8`), the first".to_string()
+        } else {
+            "it holds a NUL byte".to_string()
+        };
+        return Some((i, why));
+    }
+    let control = head
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(**b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
+        .count();
+    if control * 10 > head.len() {
+        let first = head
+            .iter()
+            .position(|b| *b < 0x20 && !matches!(*b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
+            .unwrap_or(0);
+        return Some((
+            first,
+            format!(
+                "{control} of its first {} bytes are control characters, the first",
+                head.len()
+            ),
+        ));
+    }
+    None
+}
+
+/// The encoding declared by the HTTP content type, the XML declaration or an HTML `<meta>`,
+/// and which of them declared it.
+fn declared_encoding(
+    bytes: &[u8],
+    content_type: Option<&str>,
+) -> Option<(&'static encoding_rs::Encoding, String)> {
+    if let Some(ct) = content_type
+        && let Some(label) = charset_param(ct)
+        && let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes())
+    {
+        return Some((enc, format!("the HTTP Content-Type charset `{label}`")));
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    if head.trim_start().starts_with("<?xml")
+        && let Some(end) = head.find("?>")
+        && let Some(label) = attr_value(&head[..end], "encoding")
+        && let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes())
+    {
+        return Some((enc, format!("the XML declaration `encoding=\"{label}\"`")));
+    }
+    let mut rest = head.as_str();
+    while let Some(i) = rest.find("<meta") {
+        let tag = &rest[i..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        let label = attr_value(tag, "charset").or_else(|| {
+            attr_value(tag, "content")
+                .filter(|_| tag.contains("http-equiv"))
+                .and_then(|c| charset_param(&c))
+        });
+        if let Some(label) = label
+            && let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes())
+        {
+            return Some((enc, format!("the HTML `<meta charset=\"{label}\">`")));
+        }
+        rest = &rest[i + 5..];
+    }
+    None
+}
+
+/// `charset=…` in a content type.
+fn charset_param(ct: &str) -> Option<String> {
+    let lower = ct.to_ascii_lowercase();
+    let at = lower.find("charset=")?;
+    let v = lower[at + 8..]
+        .trim_start()
+        .trim_start_matches(['"', '\''])
+        .split(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace())
+        .next()?
+        .to_string();
+    (!v.is_empty()).then_some(v)
+}
+
+/// The value of `name=` in a tag's text (quoted or not).
+fn attr_value(tag: &str, name: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(i) = tag[from..].find(name).map(|i| i + from) {
+        from = i + name.len();
+        let before_ok = i == 0 || !tag.as_bytes()[i - 1].is_ascii_alphanumeric();
+        let rest = tag[from..].trim_start();
+        if !before_ok || !rest.starts_with('=') {
+            continue;
+        }
+        let rest = rest[1..].trim_start();
+        let v = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+            _ => rest
+                .split(|c: char| c.is_whitespace() || matches!(c, '>' | '/' | ';' | '"' | '\''))
+                .next()
+                .unwrap_or(""),
+        };
+        if !v.is_empty() {
+            return Some(v.trim().to_string());
+        }
+    }
+    None
+}
+
+/// An XML declaration naming another encoding, rewritten to say UTF-8: the text handed to
+/// the feed parser is always UTF-8, whatever the bytes were.
+fn xml_declared_utf8(text: &str) -> std::borrow::Cow<'_, str> {
+    let t = text.trim_start();
+    let lead = text.len() - t.len();
+    if !t.starts_with("<?xml") {
+        return text.into();
+    }
+    let Some(end) = t.find("?>") else {
+        return text.into();
+    };
+    let decl = &t[..end];
+    let Some(at) = decl.find("encoding") else {
+        return text.into();
+    };
+    let after = &decl[at + 8..];
+    let Some(q0) = after.find(['"', '\'']) else {
+        return text.into();
+    };
+    let quote = after[q0..].chars().next().unwrap_or('"');
+    let Some(q1) = after[q0 + 1..].find(quote) else {
+        return text.into();
+    };
+    let value = &after[q0 + 1..q0 + 1 + q1];
+    if value.eq_ignore_ascii_case("utf-8") {
+        return text.into();
+    }
+    let start = lead + at + 8 + q0 + 1;
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..start]);
+    out.push_str("UTF-8");
+    out.push_str(&text[start + value.len()..]);
+    out.into()
+}
+
+/// Elements the depth scan does not count as nesting: void elements, and elements the HTML
+/// parser closes by itself when the next one opens (`<p>`, `<li>`, `<a>` …), so that sloppy
+/// pages of unclosed paragraphs are not mistaken for deep ones.
+fn flat_element(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+            | "keygen"
+            | "frame"
+            | "basefont"
+            | "bgsound"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "option"
+            | "optgroup"
+            | "tr"
+            | "td"
+            | "th"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "colgroup"
+            | "caption"
+            | "rb"
+            | "rt"
+            | "rtc"
+            | "rp"
+            | "a"
+            | "nobr"
+            | "html"
+            | "head"
+            | "body"
+    )
+}
+
+/// A cheap scan of the open-tag depth of HTML, without parsing it: the byte offset where
+/// the depth first passes `limit`, if it does. Comments, doctypes, raw text (`<script>`,
+/// `<style>`, `<textarea>`, `<title>`) and self-closed or void tags do not nest; an end tag
+/// closes the nearest open element of its name among the innermost few.
+pub fn html_too_deep(html: &str, limit: usize) -> Option<usize> {
+    let b = html.as_bytes();
+    let mut stack: Vec<String> = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = memchr(b'<', &b[i..]).map(|k| k + i) {
+        let rest = &b[lt + 1..];
+        if rest.starts_with(b"!--") {
+            i = find(b, lt + 4, b"-->").map_or(b.len(), |k| k + 3);
+            continue;
+        }
+        if rest.first().is_some_and(|c| *c == b'!' || *c == b'?') {
+            i = memchr(b'>', rest).map_or(b.len(), |k| lt + 1 + k + 1);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_start = lt + 1 + usize::from(closing);
+        let name_len = b[name_start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':')
+            .count();
+        if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
+            i = lt + 1;
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let end = tag_end(b, name_start + name_len);
+        i = end;
+        if closing {
+            let top = stack.len().saturating_sub(8);
+            if let Some(k) = stack[top..].iter().rposition(|n| *n == name) {
+                stack.truncate(top + k);
+            }
+            continue;
+        }
+        let self_closed = end >= 2 && b[end - 2] == b'/';
+        if matches!(
+            name.as_str(),
+            "script" | "style" | "textarea" | "title" | "xmp" | "noembed" | "noframes"
+        ) && !self_closed
+        {
+            let close = format!("</{name}");
+            i = find_ci(b, end, close.as_bytes()).unwrap_or(b.len());
+            continue;
+        }
+        if name == "plaintext" {
+            return None;
+        }
+        if self_closed || flat_element(&name) {
+            continue;
+        }
+        stack.push(name);
+        if stack.len() > limit {
+            return Some(lt);
+        }
+    }
+    None
+}
+
+/// The index after a tag's `>` (quotes in attributes respected), from inside the tag.
+fn tag_end(b: &[u8], mut i: usize) -> usize {
+    let mut quote: Option<u8> = None;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'"' || c == b'\'' => quote = Some(c),
+            None if c == b'>' => return i + 1,
+            None => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+fn memchr(c: u8, b: &[u8]) -> Option<usize> {
+    b.iter().position(|x| *x == c)
+}
+
+fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|k| k + from)
+}
+
+fn find_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|k| k + from)
 }
 
 fn from_text(
+    input: &str,
     text: &str,
     format: Format,
     url: Option<String>,
@@ -112,6 +563,13 @@ fn from_text(
         Format::Text => (vec![read_text(text)], Vec::new(), 0),
         Format::Markdown => (vec![read_markdown(text)], Vec::new(), 0),
         Format::Html => {
+            if let Some(offset) = html_too_deep(text, MAX_HTML_DEPTH) {
+                return Err(InputError::TooDeep {
+                    path: input.to_string(),
+                    limit: MAX_HTML_DEPTH,
+                    offset,
+                });
+            }
             let mut d = read_html(text);
             if d.url.is_none() {
                 d.url = url.clone();
@@ -119,7 +577,11 @@ fn from_text(
             (vec![d], Vec::new(), 0)
         }
         Format::Feed => {
-            let f = feed::read_feed(text.as_bytes(), limits.max_entries)?;
+            let f = feed::read_feed(xml_declared_utf8(text).as_bytes(), limits.max_entries)
+                .map_err(|source| InputError::Feed {
+                    path: input.to_string(),
+                    source,
+                })?;
             let keys = f
                 .entries
                 .iter()
@@ -441,11 +903,16 @@ fn collapse(s: &str) -> String {
 /// The paragraphs of the densest block: the element whose direct `<p>` children hold the
 /// most text. Falls back to the body's text when a page has no paragraphs.
 fn main_text(page: &Html) -> String {
-    let Ok(all) = Selector::parse("body *") else {
+    // The body's descendants walked once (a `body *` selector would walk every element's
+    // ancestors again: quadratic on a deep page).
+    let Ok(body_sel) = Selector::parse("body") else {
+        return String::new();
+    };
+    let Some(body) = page.select(&body_sel).next() else {
         return String::new();
     };
     let mut best: Option<(usize, ElementRef)> = None;
-    for el in page.select(&all) {
+    for el in body.descendants().skip(1).filter_map(ElementRef::wrap) {
         if matches!(
             el.value().name(),
             "nav" | "footer" | "aside" | "header" | "script" | "style" | "form"
@@ -472,17 +939,17 @@ fn main_text(page: &Html) -> String {
             .collect();
         return paras.join("\n\n");
     }
-    let Ok(body) = Selector::parse("body") else {
-        return String::new();
-    };
-    page.select(&body)
-        .next()
-        .map(|b| collapse(&b.text().collect::<String>()))
-        .unwrap_or_default()
+    collapse(&body.text().collect::<String>())
 }
 
 /// Text from an HTML fragment (a feed entry's content): paragraphs kept apart.
+///
+/// A fragment nested deeper than [`MAX_HTML_DEPTH`] is not parsed: its tags are removed and
+/// its text kept as one paragraph.
 pub fn html_fragment_text(html: &str) -> String {
+    if html_too_deep(html, MAX_HTML_DEPTH).is_some() {
+        return collapse(&strip_tags(html));
+    }
     let frag = Html::parse_fragment(html);
     let Ok(ps) = Selector::parse("p") else {
         return collapse(html);
@@ -497,6 +964,25 @@ pub fn html_fragment_text(html: &str) -> String {
     } else {
         paras.join("\n\n")
     }
+}
+
+/// Text with every `<…>` removed and the basic entities decoded, without parsing.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        out.push(' ');
+        rest = &rest[lt..];
+        rest = &rest[tag_end(rest.as_bytes(), 1).min(rest.len())..];
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

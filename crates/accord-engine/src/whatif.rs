@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::explain::{ClaimView, Node, claim_view, why};
 use std::collections::HashSet;
 
-use crate::derive::{NO_PATH, Snapshot, Undo, edge_followed, trouble};
+use crate::derive::{NO_PATH, Snapshot, Undo, edge_followed, redge_followed, trouble};
 use crate::model::{Ix, Model};
 use crate::timeline::Change;
 use crate::{Engine, EngineError, Summary, summary};
@@ -336,6 +336,16 @@ fn next_step(m: &Model, s: &Snapshot, x: Ix) -> Option<Ix> {
 /// Whether an item in trouble reaches another item in trouble within `limit - 1` followed
 /// steps (never through itself): then its risk path is shorter than `limit`.
 fn trouble_within(m: &Model, s: &Snapshot, x: Ix, limit: u32) -> bool {
+    if limit < 2 {
+        return false;
+    }
+    // Most items in trouble have a neighbour in trouble: no search needed.
+    if m.edges_of(x)
+        .iter()
+        .any(|e| e.to != x && edge_followed(s, e) && trouble(m, s, e.to))
+    {
+        return true;
+    }
     let mut seen: HashSet<Ix> = HashSet::new();
     seen.insert(x);
     let mut layer = vec![x];
@@ -370,11 +380,15 @@ fn trouble_within(m: &Model, s: &Snapshot, x: Ix, limit: u32) -> bool {
 ///   neighbour's distance or one of its links changed (those are compared), or when the
 ///   path of its next step changed: so from every compared item whose summary changed,
 ///   the items whose next step it is are compared too, and so on upstream;
-/// - items in trouble: the path comes from a breadth-first search that stops at the first
-///   level holding another item in trouble (depth `t`). It can change only when an item
-///   whose trouble changed, or the source of a link that changed, lies within `t` steps:
-///   a reverse breadth-first search from those gives each item's distance `r` to them, and
-///   an item in trouble is compared unless it reaches trouble in fewer than `r` steps.
+/// - items in trouble: the path comes from a breadth-first search over followed edges that
+///   stops at the first level holding another item in trouble (depth `t`). It can change
+///   only when an item whose trouble changed, or the source of a link that changed (a
+///   *seed*), lies within `t` steps; the nearest such seed is then reached through items
+///   that are neither seeds nor in trouble (they lie before level `t`). So a reverse
+///   breadth-first search from the seeds over followed edges, passing only through items
+///   not in trouble, gives each item in trouble reached a distance `r`; it is compared
+///   unless it reaches trouble in fewer than `r` steps. (Both states agree on every edge
+///   and item on such a path before its seed, so the state after decides.)
 fn changed_summaries(
     m: &Model,
     s: &mut Snapshot,
@@ -440,18 +454,25 @@ fn changed_summaries(
     while let Some(&v) = queue.get(head) {
         head += 1;
         let rv = r.get(v as usize).copied().unwrap_or(u32::MAX);
-        for u in m.preds_of(v) {
+        for re in m.redges_of(v) {
+            let u = re.from;
+            if !redge_followed(s, re) {
+                continue;
+            }
             if let Some(slot) = r.get_mut(u as usize)
                 && *slot == u32::MAX
             {
                 *slot = rv + 1;
-                queue.push(u);
-                let in_trouble = s.dist.get(u as usize) == Some(&0);
-                if in_trouble
-                    && !mark.get(u as usize).copied().unwrap_or(true)
-                    && !trouble_within(m, s, u, rv + 1)
-                {
-                    add(u, &mut mark, &mut first);
+                if s.dist.get(u as usize) == Some(&0) {
+                    // An item in trouble ends its own search: the search goes on only
+                    // through items not in trouble.
+                    if !mark.get(u as usize).copied().unwrap_or(true)
+                        && !trouble_within(m, s, u, rv + 1)
+                    {
+                        add(u, &mut mark, &mut first);
+                    }
+                } else {
+                    queue.push(u);
                 }
             }
         }

@@ -228,9 +228,7 @@ impl Ask<'_> {
 
 pub(crate) fn pick(m: &Model, x: Ix, d: Date, k: Date, ask: Ask<'_>) -> Picked {
     let mut out = Picked::default();
-    let Some(list) = m.by_item.get(x as usize) else {
-        return out;
-    };
+    let list = m.claims_of(x);
     // Records: definition dates, then hypotheses.
     if matches!(ask, Ask::Status)
         && let Some(recs) = m.records.get(x as usize)
@@ -409,7 +407,7 @@ pub(crate) fn concluded(m: &Model, x: Ix, d: Date, k: Date) -> bool {
 }
 
 pub(crate) fn concluding_claim(m: &Model, x: Ix, d: Date, k: Date) -> Option<ClaimIx> {
-    let list = m.by_item.get(x as usize)?;
+    let list = m.claims_of(x);
     let end = list.partition_point(|c| c.start <= d);
     list[..end]
         .iter()

@@ -166,12 +166,7 @@ impl Engine {
     }
 
     fn with_model(mut m: Model, ds: &Dataset) -> Engine {
-        let mut skipped = Vec::new();
-        for c in &ds.claims {
-            if let Err(e) = m.insert_claim(c, false) {
-                skipped.push((c.id.clone(), e));
-            }
-        }
+        let skipped = m.insert_claims_bulk(&ds.claims);
         m.resolve_corrections();
         Engine {
             m,

@@ -59,6 +59,51 @@ impl<T> Csr<T> {
     }
 }
 
+/// The claims about each item, sorted by (valid start, known, index). The lists of the
+/// dataset's claims sit in one flat array (`Model::insert_claims_bulk`): a whole derivation then reads them in
+/// item order from contiguous memory, with no allocation (header, slack) per item. An
+/// item whose list changes afterwards gets a list of its own.
+#[derive(Debug, Clone)]
+pub(crate) struct ClaimLists {
+    base: Csr<Slot>,
+    /// Per item: `NO_LIST`, or its list in `own`.
+    own_ix: Vec<u32>,
+    own: Vec<Vec<Slot>>,
+}
+
+const NO_LIST: u32 = u32::MAX;
+
+impl ClaimLists {
+    fn new(n: usize) -> ClaimLists {
+        ClaimLists {
+            base: Csr {
+                off: vec![0; n + 1],
+                data: Vec::new(),
+            },
+            own_ix: vec![NO_LIST; n],
+            own: Vec::new(),
+        }
+    }
+
+    pub(crate) fn get(&self, x: Ix) -> &[Slot] {
+        match self.own_ix.get(x as usize).copied() {
+            Some(NO_LIST) | None => self.base.row(x as usize),
+            Some(i) => self.own.get(i as usize).map_or(&[], Vec::as_slice),
+        }
+    }
+
+    /// The list of `x`, to change.
+    fn get_mut(&mut self, x: Ix) -> Option<&mut Vec<Slot>> {
+        let slot = self.own_ix.get_mut(x as usize)?;
+        if *slot == NO_LIST {
+            *slot = self.own.len() as u32;
+            self.own.push(self.base.row(x as usize).to_vec());
+        }
+        let i = *slot as usize;
+        self.own.get_mut(i)
+    }
+}
+
 /// A reverse risk edge: the item it comes from and, for a link edge, the link (whose
 /// condition decides whether it is followed), else `NO_LINK`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,7 +282,7 @@ pub(crate) struct Model {
     /// Claims about each item, sorted by (valid start, known, index), with the dates that
     /// bound a pick kept beside the index (a pick then reads a claim's record only for the
     /// few claims in its window).
-    pub by_item: Vec<Vec<Slot>>,
+    pub by_item: ClaimLists,
     /// For each item, the longest valid range of its claims, in days (bounds window scans).
     pub max_span: Vec<i64>,
     /// How many hypotheses are stored about each item (most items have none: `pick` then
@@ -921,7 +966,7 @@ impl Model {
             risk_edges: Csr::from_rows(risk_edges),
             risk_redges: Csr::from_rows(risk_redges),
             claims: ClaimStore::default(),
-            by_item: vec![Vec::new(); n],
+            by_item: ClaimLists::new(n),
             max_span: vec![0; n],
             hypo_count: vec![0; n],
             correctors: HashMap::new(),
@@ -1014,6 +1059,84 @@ impl Model {
         claim: &Claim,
         hypo: bool,
     ) -> Result<ClaimIx, crate::EngineError> {
+        self.insert_claim_in(claim, hypo, true)
+    }
+
+    /// Stores the dataset's claims (into an engine that has none yet), then lays out their
+    /// per-item lists flat in one pass (no list per item is ever built). Returns the claims
+    /// that cannot be used, with the reason.
+    pub(crate) fn insert_claims_bulk(
+        &mut self,
+        claims: &[Claim],
+    ) -> Vec<(String, crate::EngineError)> {
+        let mut skipped = Vec::new();
+        for c in claims {
+            if let Err(e) = self.insert_claim_in(c, false, false) {
+                skipped.push((c.id.clone(), e));
+            }
+        }
+        let n = self.items.len();
+        let mut rows: Vec<u32> = vec![0; n + 1];
+        for c in self.claims.live() {
+            if let Some(s) = self.claims.get(c)
+                && let Some(r) = rows.get_mut(s.item as usize + 1)
+            {
+                *r += 1;
+            }
+        }
+        for i in 0..n {
+            let before = rows.get(i).copied().unwrap_or(0);
+            if let Some(r) = rows.get_mut(i + 1) {
+                *r += before;
+            }
+        }
+        let total = rows.get(n).copied().unwrap_or(0) as usize;
+        let mut fill: Vec<u32> = rows.clone();
+        let mut data = vec![
+            Slot {
+                start: Date::MIN,
+                end: Date::MIN,
+                known: Date::MIN,
+                ix: 0,
+            };
+            total
+        ];
+        // Claims in index order, then each row sorted by (start, known): stable, so ties
+        // stay in index order.
+        for c in self.claims.live() {
+            if let Some(s) = self.claims.get(c)
+                && let Some(f) = fill.get_mut(s.item as usize)
+                && let Some(slot) = data.get_mut(*f as usize)
+            {
+                *slot = Slot {
+                    start: s.start,
+                    end: s.end,
+                    known: s.known,
+                    ix: c,
+                };
+                *f += 1;
+            }
+        }
+        for i in 0..n {
+            let (a, b) = (rows[i] as usize, rows[i + 1] as usize);
+            if let Some(row) = data.get_mut(a..b) {
+                row.sort_by_key(|c| (c.start, c.known));
+            }
+        }
+        self.by_item = ClaimLists {
+            base: Csr { off: rows, data },
+            own_ix: vec![NO_LIST; n],
+            own: Vec::new(),
+        };
+        skipped
+    }
+
+    fn insert_claim_in(
+        &mut self,
+        claim: &Claim,
+        hypo: bool,
+        list: bool,
+    ) -> Result<ClaimIx, crate::EngineError> {
         if self.claims.find(&claim.id).is_some() {
             return Err(crate::EngineError::DuplicateClaim(claim.id.clone()));
         }
@@ -1070,7 +1193,7 @@ impl Model {
         if hypo && let Some(h) = self.hypo_count.get_mut(item as usize) {
             *h += 1;
         }
-        if let Some(list) = self.by_item.get_mut(item as usize) {
+        if list && let Some(list) = self.by_item.get_mut(item) {
             // Sorted by (start, known, index): a new claim has the largest index.
             let pos = list.partition_point(|c| (c.start, c.known) <= key);
             list.insert(
@@ -1152,7 +1275,7 @@ impl Model {
         {
             *h = h.saturating_sub(1);
         }
-        if let Some(list) = self.by_item.get_mut(stored.item as usize) {
+        if let Some(list) = self.by_item.get_mut(stored.item) {
             list.retain(|c| c.ix != ix);
         }
         if let Some(t) = stored.corrects
@@ -1201,7 +1324,7 @@ impl Model {
 
     /// The stored claims about `x`, sorted by (valid start, known, index).
     pub(crate) fn claims_of(&self, x: Ix) -> &[Slot] {
-        self.by_item.get(x as usize).map_or(&[], Vec::as_slice)
+        self.by_item.get(x)
     }
 
     /// The indexes of the stored claims, in order.

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use accord_ingest::fetch::FetchOptions;
 use accord_ingest::input::{self, Format, Limits};
-use accord_ingest::{Document, Proposal, extract};
+use accord_ingest::{Document, Extractor, Proposal};
 use accord_model::{Asserts, Dataset};
 use accord_store::{
     AddedProposal, ClaimDraft, Ingest, Ingested, NewArticle, NewFeedEntry, NewProposal, Store,
@@ -159,6 +159,8 @@ pub fn run(a: IngestArgs) -> ExitCode {
     };
     let fetched = if is_feed { None } else { loaded.url.clone() };
     let mut docs = Vec::new();
+    // The dataset's names are prepared once for every document of a feed.
+    let extractor = Extractor::new(&ds);
     for (k, mut doc) in loaded.documents.into_iter().enumerate() {
         if published.is_some() {
             doc.published = published;
@@ -191,7 +193,8 @@ pub fn run(a: IngestArgs) -> ExitCode {
                 key.as_deref().unwrap_or(&a.input)
             );
         }
-        let proposals: Vec<Proposal> = extract(&doc, &ds)
+        let proposals: Vec<Proposal> = extractor
+            .extract(&doc)
             .into_iter()
             .filter(|p| p.confidence >= a.min_confidence)
             .collect();

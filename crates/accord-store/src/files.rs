@@ -83,3 +83,59 @@ pub fn dataset_files(ds: &Dataset) -> Result<Vec<SourceFile>> {
     v.extend(claims_file("claims/claims.jsonl", &ds.claims)?);
     Ok(v)
 }
+
+/// How many entries one file holds in [`definition_files_chunked`].
+pub const ENTRIES_PER_FILE: usize = 512;
+
+/// Like [`definition_files`], with at most `per_file` entries in a file: the first file of a
+/// table keeps the usual name (`parties.toml`), the next ones are numbered
+/// (`parties.2.toml` …). The dataset loader's time per entry grows with the number of
+/// entries in its file, so a large dataset is validated much faster in pieces; a dataset
+/// small enough gives exactly the files of [`definition_files`].
+pub fn definition_files_chunked(
+    ds: &Dataset,
+    prefix: &str,
+    per_file: usize,
+) -> Result<Vec<SourceFile>> {
+    fn chunks<T: Serialize>(
+        out: &mut Vec<SourceFile>,
+        prefix: &str,
+        name: &str,
+        table: &str,
+        items: &[T],
+        per_file: usize,
+    ) -> Result<()> {
+        for (i, part) in items.chunks(per_file.max(1)).enumerate() {
+            let path = if i == 0 {
+                format!("{prefix}{name}.toml")
+            } else {
+                format!("{prefix}{name}.{}.toml", i + 1)
+            };
+            out.extend(table_file(&path, table, part)?);
+        }
+        Ok(())
+    }
+    let mut v = Vec::new();
+    chunks(&mut v, prefix, "parties", "party", &ds.parties, per_file)?;
+    chunks(&mut v, prefix, "sources", "source", &ds.sources, per_file)?;
+    chunks(
+        &mut v,
+        prefix,
+        "instruments",
+        "instrument",
+        &ds.instruments,
+        per_file,
+    )?;
+    chunks(&mut v, prefix, "tracks", "track", &ds.tracks, per_file)?;
+    chunks(
+        &mut v,
+        prefix,
+        "packages",
+        "package",
+        &ds.packages,
+        per_file,
+    )?;
+    chunks(&mut v, prefix, "links", "link", &ds.links, per_file)?;
+    chunks(&mut v, prefix, "pledges", "pledge", &ds.pledges, per_file)?;
+    Ok(v)
+}

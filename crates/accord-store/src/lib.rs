@@ -18,6 +18,8 @@
 //! Every write is validated first with `accord-dataset`'s validator on the store's content
 //! plus the new content, and is all or nothing: one transaction, or no change at all. A write
 //! is acknowledged (the function returns `Ok`) only after its transaction has committed.
+//! New claims first go through a fast check of the same rules on the values themselves
+//! ([`quick`]); the validator runs whenever that check is not certain.
 //!
 //! **Architecture Invariant:** the store never rewrites a claim; schema migrations are only
 //! ever appended ([`sqlite::MIGRATIONS`], [`pg::MIGRATIONS`]).
@@ -27,6 +29,7 @@ pub mod export;
 pub mod files;
 pub mod ops;
 pub mod pg;
+pub mod quick;
 pub mod review;
 pub mod sqlite;
 pub mod wto;
@@ -42,7 +45,7 @@ pub use articles::{
 };
 pub use ops::{
     EditOutcome, ImportOutcome, Problems, add_claims, edit_definition, import_dataset,
-    import_files, load_dataset,
+    import_dataset_with, import_files, load_dataset,
 };
 pub use review::{
     Accepted, AddedProposal, ClaimDraft, NewProposal, ProposalRecord, ProposalStatus, Role,
@@ -261,6 +264,40 @@ pub trait Store {
     fn claim_count(&mut self) -> Result<i64>;
     /// Applies a batch in one transaction; returns only after it has committed.
     fn apply(&mut self, batch: &Batch) -> Result<Applied>;
+    /// Appends claims (validated by the caller) in one transaction, like [`Store::apply`]
+    /// with a batch of claims only, without copying them into a batch.
+    fn append_claims(&mut self, based_on: Option<i64>, claims: &[Claim]) -> Result<Applied> {
+        self.apply(&Batch {
+            based_on,
+            defs: Vec::new(),
+            claims: claims.to_vec(),
+        })
+    }
+    /// Writes definitions and claims (validated by the caller) in one transaction, for a
+    /// large import: rows are serialised as they are inserted, the claims' seqs are not
+    /// returned, and `progress(done, total)` is called now and then while claims are
+    /// inserted. Returns the definitions generation after the write.
+    fn apply_bulk(
+        &mut self,
+        based_on: Option<i64>,
+        defs: &[DefWrite],
+        claims: &[Claim],
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<i64> {
+        let _ = progress;
+        Ok(self
+            .apply(&Batch {
+                based_on,
+                defs: defs.to_vec(),
+                claims: claims.to_vec(),
+            })?
+            .generation)
+    }
+    /// The dataset the store holds (definitions and claims), indexed; what
+    /// [`load_dataset`] gives. Backends read it without intermediate copies.
+    fn load(&mut self) -> Result<Dataset> {
+        self.snapshot(true)?.into_dataset()
+    }
     /// Checks the store: the database's own integrity check (SQLite) and that every stored
     /// row reads back. Returns the problems found; empty means healthy.
     fn check_integrity(&mut self) -> Result<Vec<String>>;
@@ -490,6 +527,14 @@ impl Snapshot {
         self.defs.iter().any(|d| d.kind == DefKind::Dataset)
     }
 
+    /// Builds the model dataset (indexed) from the snapshot, moving the claims out of it.
+    pub fn into_dataset(self) -> Result<Dataset> {
+        let mut ds = defs_dataset(&self.defs)?;
+        ds.claims = self.claims.into_iter().map(|c| c.claim).collect();
+        ds.reindex();
+        Ok(ds)
+    }
+
     /// Builds the model dataset (indexed) from the snapshot.
     pub fn to_dataset(&self) -> Result<Dataset> {
         let mut ds = Dataset::default();
@@ -503,6 +548,18 @@ impl Snapshot {
         ds.reindex();
         Ok(ds)
     }
+}
+
+/// The definitions of `defs` as a dataset (not indexed).
+pub(crate) fn defs_dataset(defs: &[DefRecord]) -> Result<Dataset> {
+    let mut ds = Dataset::default();
+    for r in defs {
+        let def = Def::from_json(r.kind, &r.body).map_err(|e| {
+            StoreError::Data(format!("{} `{}` version {}: {e}", r.kind, r.id, r.version))
+        })?;
+        def.put_into(&mut ds);
+    }
+    Ok(ds)
 }
 
 /// Where a PostgreSQL URL points, without its password, for messages.

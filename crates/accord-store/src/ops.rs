@@ -59,7 +59,7 @@ impl From<StoreError> for OpError {
 /// The dataset a store holds, indexed, exactly as `accord-dataset` would load it from the
 /// exported directory.
 pub fn load_dataset(store: &mut dyn Store) -> crate::Result<Dataset> {
-    store.snapshot(true)?.to_dataset()
+    store.load()
 }
 
 /// What an import wrote.
@@ -188,7 +188,11 @@ pub fn prepare_import(
         (false, Some(nf)) => vfiles.push(nf.clone()),
         (false, None) => vfiles.push(meta_file(&DatasetMeta::default())?),
     }
-    vfiles.extend(definition_files(&store_ds, "(store)/")?);
+    vfiles.extend(crate::files::definition_files_chunked(
+        &store_ds,
+        "(store)/",
+        crate::files::ENTRIES_PER_FILE,
+    )?);
     vfiles.extend(claims_file("(store)/claims.jsonl", &store_ds.claims)?);
     let new_paths: BTreeSet<String> = files
         .iter()
@@ -258,28 +262,125 @@ pub fn prepare_import(
     })
 }
 
-/// Imports a whole dataset (e.g. a bundled one, or one read from canonical JSON).
+/// Imports a whole dataset (e.g. a bundled one, or one read from canonical JSON). See
+/// [`import_dataset_with`].
 pub fn import_dataset(
     store: &mut dyn Store,
     ds: &Dataset,
     label: &str,
 ) -> Result<ImportOutcome, OpError> {
-    import_files(store, crate::files::dataset_files(ds)?, label)
+    import_dataset_with(store, ds, label, &mut |_, _, _| {})
+}
+
+/// [`import_dataset`], reporting progress: `progress(phase, done, total)` is called when a
+/// phase starts and ends, and now and then in between (for claims, every 65,536 or so).
+///
+/// When the store holds no claims yet (a new store, or one with definitions only), the lean
+/// path is taken: the definitions (the store's and the new ones) go through
+/// `accord-dataset`'s validator as files, once; the claims are checked as values against
+/// the validated definitions by the fast check ([`crate::quick::ClaimIndex`]), never written
+/// out as text; everything is written in one transaction, rows serialised as they are
+/// inserted. If either check finds anything, the import goes the full way
+/// ([`import_files`]), which reports every problem with file, line and column exactly as
+/// before. A store that holds claims already always goes the full way.
+pub fn import_dataset_with(
+    store: &mut dyn Store,
+    ds: &Dataset,
+    label: &str,
+    progress: &mut dyn FnMut(&str, u64, u64),
+) -> Result<ImportOutcome, OpError> {
+    const DEFS: &str = "checking definitions";
+    const CLAIMS: &str = "checking claims";
+    const WRITE: &str = "writing";
+    let full = |store: &mut dyn Store, progress: &mut dyn FnMut(&str, u64, u64)| {
+        progress("checking everything (full validator)", 0, 1);
+        let mut files = vec![meta_file(&ds.meta)?];
+        files.extend(crate::files::definition_files_chunked(
+            ds,
+            "",
+            crate::files::ENTRIES_PER_FILE,
+        )?);
+        files.extend(claims_file("claims/claims.jsonl", &ds.claims)?);
+        let r = import_files(store, files, label);
+        progress("checking everything (full validator)", 1, 1);
+        r
+    };
+    if store.claim_count()? > 0 {
+        return full(store, progress);
+    }
+    for _ in 0..STALE_RETRIES {
+        progress(DEFS, 0, 1);
+        let mut files = vec![meta_file(&ds.meta)?];
+        files.extend(crate::files::definition_files_chunked(
+            ds,
+            "",
+            crate::files::ENTRIES_PER_FILE,
+        )?);
+        let p = prepare_import(store, &files, label)?;
+        drop(files);
+        progress(DEFS, 1, 1);
+        if p.loaded.has_errors() {
+            return full(store, progress);
+        }
+        let Prepared {
+            loaded,
+            batch,
+            mut outcome,
+        } = p;
+        let generation = batch.based_on;
+        let mut index = crate::quick::ClaimIndex::new(loaded.dataset);
+        let total = ds.claims.len() as u64;
+        progress(CLAIMS, 0, total);
+        let sure = index.accepts_with_progress(
+            &ds.claims,
+            // The store holds no claims: a correction must name one of the import's.
+            &mut |_| Ok(None),
+            &mut |done| progress(CLAIMS, done, total),
+        )?;
+        drop(index);
+        progress(CLAIMS, total, total);
+        if !sure {
+            return full(store, progress);
+        }
+        if batch.defs.is_empty() && ds.claims.is_empty() {
+            return Ok(outcome);
+        }
+        progress(WRITE, 0, total);
+        match store.apply_bulk(generation, &batch.defs, &ds.claims, &mut |done, total| {
+            progress(WRITE, done, total)
+        }) {
+            Ok(_) => {
+                progress(WRITE, total, total);
+                outcome.claims = ds.claims.len();
+                return Ok(outcome);
+            }
+            Err(StoreError::Stale) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::Stale.into())
 }
 
 /// Appends claims, validating each batch against the store's definitions (and the claims it
-/// corrects). Keeps the definitions it validated against, so that a stream of claims is
-/// checked cheaply; a change of definitions under it is noticed and the check redone.
+/// corrects). Keeps the definitions it validated against, indexed, so that a stream of claims
+/// is checked cheaply; a change of definitions under it is noticed and the check redone.
 ///
-/// Each check feeds the validator only the definitions the new claims name (their item, with
-/// its whole instrument for a commitment; their source; their speaker, side and `by`
-/// parties; anything already holding one of their ids) and the claims they correct, and
-/// counts only the problems it finds in the new claims. The store's content is valid already,
-/// so this finds exactly what validating the whole store plus the claims would, at a cost that
-/// does not grow with the store.
+/// Each batch goes first through the fast check ([`crate::quick::ClaimIndex`]), which reads
+/// the `Claim` values against the index and covers every rule the validator applies to a
+/// claim. Only when it is not certain (it found something) does the batch go through
+/// `accord-dataset`'s validator, which then gives the usual diagnostics: that check feeds the
+/// validator only the definitions the new claims name (their item, with its whole instrument
+/// for a commitment; their source; their speaker, side and `by` parties; anything already
+/// holding one of their ids) and the claims they correct, and counts only the problems it
+/// finds in the new claims. The store's content is valid already, so this finds exactly what
+/// validating the whole store plus the claims would, at a cost that does not grow with the
+/// store.
 #[derive(Default)]
 pub struct ClaimWriter {
-    base: Option<(i64, Dataset)>,
+    base: Option<(i64, crate::quick::ClaimIndex)>,
+    /// How many batches the fast check accepted, and how many went to the full validator.
+    pub fast_accepted: u64,
+    pub full_checked: u64,
 }
 
 impl ClaimWriter {
@@ -289,8 +390,9 @@ impl ClaimWriter {
 
     fn refresh(&mut self, store: &mut dyn Store) -> Result<(), OpError> {
         let snap = store.snapshot(false)?;
-        let ds = snap.to_dataset()?;
-        self.base = Some((snap.generation, ds));
+        let generation = snap.generation;
+        let ds = snap.into_dataset()?;
+        self.base = Some((generation, crate::quick::ClaimIndex::new(ds)));
         Ok(())
     }
 
@@ -341,11 +443,37 @@ impl ClaimWriter {
         if self.base.is_none() {
             self.refresh(store)?;
         }
-        let Some((generation, ds)) = &self.base else {
+        let Some((generation, index)) = &mut self.base else {
             return Err(StoreError::Stale.into());
         };
         let generation = *generation;
-        let part = Self::relevant(ds, claims);
+        let sure = index.accepts(claims, &mut |id| {
+            Ok(store.claim(id)?.map(|r| r.claim.about))
+        })?;
+        if sure {
+            self.fast_accepted += 1;
+            return Ok(generation);
+        }
+        self.full_checked += 1;
+        self.check_full(store, claims, label)
+    }
+
+    /// [`ClaimWriter::check`] through `accord-dataset`'s validator only (no fast check): the
+    /// reference the fast check is tested against, and what gives the diagnostics.
+    pub fn check_full(
+        &mut self,
+        store: &mut dyn Store,
+        claims: &[Claim],
+        label: &str,
+    ) -> Result<i64, OpError> {
+        if self.base.is_none() {
+            self.refresh(store)?;
+        }
+        let Some((generation, index)) = &self.base else {
+            return Err(StoreError::Stale.into());
+        };
+        let generation = *generation;
+        let part = Self::relevant(index.dataset(), claims);
         let mut vfiles = vec![meta_file(&part.meta)?];
         vfiles.extend(definition_files(&part, "(store)/")?);
         // The claims these corrections name, so the validator can check them.
@@ -392,12 +520,7 @@ impl ClaimWriter {
     ) -> Result<Applied, OpError> {
         for _ in 0..STALE_RETRIES {
             let generation = self.check(store, claims, label)?;
-            let batch = Batch {
-                based_on: Some(generation),
-                defs: vec![],
-                claims: claims.to_vec(),
-            };
-            match store.apply(&batch) {
+            match store.append_claims(Some(generation), claims) {
                 Ok(a) => return Ok(a),
                 Err(StoreError::Stale) => self.base = None,
                 Err(e) => return Err(e.into()),
@@ -483,7 +606,11 @@ pub fn edit_definition(
         }
         ds.claims = snap.claims.iter().map(|c| c.claim.clone()).collect();
         let mut vfiles = vec![meta_file(&ds.meta)?];
-        vfiles.extend(definition_files(&ds, "(store)/")?);
+        vfiles.extend(crate::files::definition_files_chunked(
+            &ds,
+            "(store)/",
+            crate::files::ENTRIES_PER_FILE,
+        )?);
         vfiles.extend(claims_file("(store)/claims.jsonl", &ds.claims)?);
         let loaded = accord_dataset::load_files(vfiles);
         if loaded.has_errors() {
@@ -562,25 +689,73 @@ pub(crate) struct ClaimRow {
 }
 
 pub(crate) fn claim_rows(claims: &[Claim]) -> Result<Vec<ClaimRow>, StoreError> {
+    let mut buf = RowBuf::default();
     claims
         .iter()
         .map(|c| {
-            let asserts = serde_json::to_value(c.asserts)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            buf.fill(c)?;
             Ok(ClaimRow {
                 id: c.id.clone(),
                 about: c.about.clone(),
-                asserts,
-                valid_start: c.valid.start.to_string(),
-                valid_end: c.valid.end.to_string(),
-                known: c.known.to_string(),
+                asserts: asserts_name(c.asserts).to_string(),
+                valid_start: buf.valid_start.clone(),
+                valid_end: buf.valid_end.clone(),
+                known: buf.known.clone(),
                 corrects: c.corrects().cloned(),
-                body: crate::canonical_json(c)?,
+                body: buf.body.clone(),
             })
         })
         .collect()
+}
+
+/// The serde name of an assertion (the `asserts` column).
+pub(crate) fn asserts_name(a: accord_model::Asserts) -> &'static str {
+    use accord_model::Asserts as A;
+    match a {
+        A::Status => "status",
+        A::Met => "met",
+        A::Missed => "missed",
+        A::Progress => "progress",
+        A::Statement => "statement",
+        A::DeclinedToComment => "declined_to_comment",
+        A::NoResponse => "no_response",
+    }
+}
+
+/// The message for a claim id that is already stored.
+pub(crate) fn claim_taken(id: &str) -> String {
+    format!(
+        "a claim with id `{id}` is already in the store; claims are never replaced, so give the new claim another id (to correct it, add a claim with `supersedes = \"{id}\"`)"
+    )
+}
+
+/// The text columns of one claim row, in buffers reused from row to row.
+#[derive(Default)]
+pub(crate) struct RowBuf {
+    pub valid_start: String,
+    pub valid_end: String,
+    pub known: String,
+    pub body: String,
+    bytes: Vec<u8>,
+}
+
+impl RowBuf {
+    pub(crate) fn fill(&mut self, c: &Claim) -> Result<(), StoreError> {
+        use std::fmt::Write;
+        self.valid_start.clear();
+        self.valid_end.clear();
+        self.known.clear();
+        let _ = write!(self.valid_start, "{}", c.valid.start);
+        let _ = write!(self.valid_end, "{}", c.valid.end);
+        let _ = write!(self.known, "{}", c.known);
+        self.bytes.clear();
+        serde_json::to_writer(&mut self.bytes, c).map_err(|e| StoreError::Data(e.to_string()))?;
+        self.body.clear();
+        self.body.push_str(
+            std::str::from_utf8(&self.bytes).map_err(|e| StoreError::Data(e.to_string()))?,
+        );
+        Ok(())
+    }
 }
 
 /// Application-level checks shared by both backends: every row reads back, and the stored
@@ -603,7 +778,14 @@ pub(crate) fn check_rows(store: &mut dyn Store) -> Result<Vec<String>, StoreErro
             problems.push(format!("claim seq {} appears twice", c.seq));
         }
     }
-    let loaded = accord_dataset::load_files(crate::files::dataset_files(&ds)?);
+    let mut files = vec![meta_file(&ds.meta)?];
+    files.extend(crate::files::definition_files_chunked(
+        &ds,
+        "",
+        crate::files::ENTRIES_PER_FILE,
+    )?);
+    files.extend(claims_file("claims/claims.jsonl", &ds.claims)?);
+    let loaded = accord_dataset::load_files(files);
     if loaded.has_errors() {
         problems.push(format!(
             "the stored dataset does not validate:\n{}",

@@ -15,10 +15,12 @@ use crate::articles::{
 };
 use crate::ops::OpError;
 use crate::review::{self, already_reviewed};
+use accord_model::{Claim, Dataset};
+
 use crate::{
     Accepted, AddedProposal, Applied, Backend, Batch, ClaimDraft, ClaimRecord, DefKind, DefRecord,
-    NewProposal, ProposalRecord, ProposalStatus, Result, Role, Snapshot, Store, StoreError,
-    TokenKind, TokenRecord, User,
+    DefWrite, NewProposal, ProposalRecord, ProposalStatus, Result, Role, Snapshot, Store,
+    StoreError, TokenKind, TokenRecord, User,
 };
 
 /// The schema, one migration per entry. **Only ever append.**
@@ -336,6 +338,183 @@ impl PgStore {
     }
 }
 
+/// How many rows one multi-row statement writes.
+const CHUNK: usize = 1000;
+
+impl PgStore {
+    /// Writes definitions and claims in one transaction. New definitions and claims go in
+    /// chunks of [`CHUNK`] rows per statement (`unnest` of arrays), claims with seqs drawn
+    /// from the sequence in order beforehand, so the append order is the batch order.
+    fn write(
+        &mut self,
+        based_on: Option<i64>,
+        defs: &[DefWrite],
+        claims: &[Claim],
+        keep: bool,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Applied> {
+        let client = &mut self.client;
+        let total = claims.len() as u64;
+        retry(|| {
+            let now = crate::now();
+            let mut tx = client.transaction()?;
+            let lock = if defs.is_empty() {
+                "SELECT value FROM accord_meta WHERE key = 'generation' FOR SHARE"
+            } else {
+                "SELECT value FROM accord_meta WHERE key = 'generation' FOR UPDATE"
+            };
+            let mut generation: i64 = tx
+                .query_one(lock, &[])?
+                .get::<_, String>(0)
+                .parse()
+                .unwrap_or(0);
+            if let Some(b) = based_on
+                && b != generation
+            {
+                return Err(Attempt::Fail(StoreError::Stale));
+            }
+            let mut out = Applied::default();
+            // Definitions: what is there now, in chunks; then new ones in bulk, edits one by one.
+            let mut current: std::collections::HashMap<String, (String, i64)> =
+                std::collections::HashMap::new();
+            for chunk in defs.chunks(CHUNK) {
+                let ids: Vec<&str> = chunk.iter().map(|d| d.id.as_str()).collect();
+                for r in tx.query(
+                    "SELECT id, kind, version FROM accord_definitions WHERE id = ANY($1) FOR UPDATE",
+                    &[&ids],
+                )? {
+                    current.insert(r.get(0), (r.get(1), r.get(2)));
+                }
+            }
+            let mut new_defs: Vec<&DefWrite> = Vec::new();
+            for d in defs {
+                let cur = current.get(&d.id);
+                let v = crate::ops::check_expectation(d, cur.map(|(k, v)| (k.as_str(), *v)))?;
+                if v == 1 {
+                    new_defs.push(d);
+                    // A second write of the same new id in the batch is refused like an insert
+                    // of an existing one.
+                    current.insert(d.id.clone(), (d.kind.as_str().to_string(), 1));
+                } else {
+                    tx.execute(
+                        "INSERT INTO accord_definition_history (id, kind, version, body, updated_at, replaced_at)
+                         SELECT id, kind, version, body, updated_at, $2 FROM accord_definitions WHERE id = $1",
+                        &[&d.id, &now],
+                    )?;
+                    tx.execute(
+                        "UPDATE accord_definitions SET version = $2, body = $3, updated_at = $4 WHERE id = $1",
+                        &[&d.id, &v, &d.body, &now],
+                    )?;
+                    current.insert(d.id.clone(), (d.kind.as_str().to_string(), v));
+                }
+                if keep || defs.len() <= 1024 {
+                    out.defs.push((d.id.clone(), v));
+                }
+            }
+            if !new_defs.is_empty() {
+                let base: i64 = tx
+                    .query_one("SELECT coalesce(max(pos), 0) FROM accord_definitions", &[])?
+                    .get(0);
+                let ins = tx.prepare(
+                    "INSERT INTO accord_definitions (id, kind, pos, version, body, updated_at)
+                     SELECT id, kind, $1 + n, 1, body, $5
+                     FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(id, kind, body, n)",
+                )?;
+                let mut at = base;
+                for chunk in new_defs.chunks(CHUNK) {
+                    let ids: Vec<&str> = chunk.iter().map(|d| d.id.as_str()).collect();
+                    let kinds: Vec<&str> = chunk.iter().map(|d| d.kind.as_str()).collect();
+                    let bodies: Vec<&str> = chunk.iter().map(|d| d.body.as_str()).collect();
+                    tx.execute(&ins, &[&at, &ids, &kinds, &bodies, &now])?;
+                    at += chunk.len() as i64;
+                }
+            }
+            if !defs.is_empty() {
+                generation += 1;
+                tx.execute(
+                    "UPDATE accord_meta SET value = $1 WHERE key = 'generation'",
+                    &[&generation.to_string()],
+                )?;
+            }
+            if !claims.is_empty() {
+                let seqs_st = tx.prepare(
+                    "SELECT nextval(pg_get_serial_sequence('accord_claims', 'seq')) FROM generate_series(1, $1::int)",
+                )?;
+                let ins = tx.prepare(
+                    "INSERT INTO accord_claims (seq, id, about, asserts, valid_start, valid_end, known, corrects, body, recorded_at)
+                     SELECT * , $10 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+                     ON CONFLICT (id) DO NOTHING RETURNING id",
+                )?;
+                let mut row = crate::ops::RowBuf::default();
+                let mut done = 0u64;
+                for chunk in claims.chunks(CHUNK) {
+                    if total > 65_536 && done % 65_536 < CHUNK as u64 {
+                        progress(done, total);
+                    }
+                    let mut seqs: Vec<i64> = tx
+                        .query(&seqs_st, &[&(chunk.len() as i32)])?
+                        .iter()
+                        .map(|r| r.get(0))
+                        .collect();
+                    seqs.sort_unstable();
+                    let n = chunk.len();
+                    let (mut ids, mut abouts, mut asserts) = (
+                        Vec::with_capacity(n),
+                        Vec::with_capacity(n),
+                        Vec::with_capacity(n),
+                    );
+                    let (mut vs, mut ve, mut kn) = (
+                        Vec::with_capacity(n),
+                        Vec::with_capacity(n),
+                        Vec::with_capacity(n),
+                    );
+                    let (mut co, mut bo) = (Vec::with_capacity(n), Vec::with_capacity(n));
+                    for c in chunk {
+                        row.fill(c)?;
+                        ids.push(c.id.as_str());
+                        abouts.push(c.about.as_str());
+                        asserts.push(crate::ops::asserts_name(c.asserts));
+                        vs.push(row.valid_start.clone());
+                        ve.push(row.valid_end.clone());
+                        kn.push(row.known.clone());
+                        co.push(c.corrects().map(String::as_str));
+                        bo.push(row.body.clone());
+                    }
+                    let inserted = tx.query(
+                        &ins,
+                        &[
+                            &seqs, &ids, &abouts, &asserts, &vs, &ve, &kn, &co, &bo, &now,
+                        ],
+                    )?;
+                    if inserted.len() != n {
+                        let got: std::collections::HashSet<&str> =
+                            inserted.iter().map(|r| r.get::<_, &str>(0)).collect();
+                        let taken = ids
+                            .iter()
+                            .find(|id| !got.contains(**id))
+                            .copied()
+                            .unwrap_or("");
+                        return Err(Attempt::Fail(StoreError::Conflict(
+                            crate::ops::claim_taken(taken),
+                        )));
+                    }
+                    if keep {
+                        out.claims
+                            .extend(chunk.iter().zip(&seqs).map(|(c, s)| (c.id.clone(), *s)));
+                    }
+                    done += n as u64;
+                }
+            }
+            tx.commit()?;
+            if total > 65_536 {
+                progress(total, total);
+            }
+            out.generation = generation;
+            Ok(out)
+        })
+    }
+}
+
 impl Store for PgStore {
     fn backend(&self) -> Backend {
         Backend::Postgres
@@ -434,95 +613,64 @@ impl Store for PgStore {
     }
 
     fn apply(&mut self, batch: &Batch) -> Result<Applied> {
-        let rows = crate::ops::claim_rows(&batch.claims)?;
+        self.write(
+            batch.based_on,
+            &batch.defs,
+            &batch.claims,
+            true,
+            &mut |_, _| {},
+        )
+    }
+
+    fn append_claims(&mut self, based_on: Option<i64>, claims: &[Claim]) -> Result<Applied> {
+        self.write(based_on, &[], claims, true, &mut |_, _| {})
+    }
+
+    fn apply_bulk(
+        &mut self,
+        based_on: Option<i64>,
+        defs: &[DefWrite],
+        claims: &[Claim],
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<i64> {
+        Ok(self
+            .write(based_on, defs, claims, false, progress)?
+            .generation)
+    }
+
+    fn load(&mut self) -> Result<Dataset> {
         let client = &mut self.client;
         retry(|| {
-            let now = crate::now();
-            let mut tx = client.transaction()?;
-            let lock = if batch.defs.is_empty() {
-                "SELECT value FROM accord_meta WHERE key = 'generation' FOR SHARE"
-            } else {
-                "SELECT value FROM accord_meta WHERE key = 'generation' FOR UPDATE"
-            };
-            let mut generation: i64 = tx
-                .query_one(lock, &[])?
-                .get::<_, String>(0)
-                .parse()
-                .unwrap_or(0);
-            if let Some(b) = batch.based_on
-                && b != generation
-            {
-                return Err(Attempt::Fail(StoreError::Stale));
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            let mut defs = Vec::new();
+            for r in tx.query(
+                "SELECT kind, id, version, body, updated_at FROM accord_definitions ORDER BY pos",
+                &[],
+            )? {
+                defs.push(to_def(&r)?);
             }
-            let mut out = Applied::default();
-            for d in &batch.defs {
-                let cur = tx
-                    .query_opt(
-                        "SELECT kind, version FROM accord_definitions WHERE id = $1 FOR UPDATE",
-                        &[&d.id],
-                    )?
-                    .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1)));
-                let v =
-                    crate::ops::check_expectation(d, cur.as_ref().map(|(k, v)| (k.as_str(), *v)))?;
-                if v == 1 {
-                    tx.execute(
-                        "INSERT INTO accord_definitions (id, kind, pos, version, body, updated_at)
-                         VALUES ($1, $2, (SELECT coalesce(max(pos), 0) + 1 FROM accord_definitions), 1, $3, $4)",
-                        &[&d.id, &d.kind.as_str(), &d.body, &now],
-                    )?;
-                } else {
-                    tx.execute(
-                        "INSERT INTO accord_definition_history (id, kind, version, body, updated_at, replaced_at)
-                         SELECT id, kind, version, body, updated_at, $2 FROM accord_definitions WHERE id = $1",
-                        &[&d.id, &now],
-                    )?;
-                    tx.execute(
-                        "UPDATE accord_definitions SET version = $2, body = $3, updated_at = $4 WHERE id = $1",
-                        &[&d.id, &v, &d.body, &now],
-                    )?;
-                }
-                out.defs.push((d.id.clone(), v));
-            }
-            if !batch.defs.is_empty() {
-                generation += 1;
-                tx.execute(
-                    "UPDATE accord_meta SET value = $1 WHERE key = 'generation'",
-                    &[&generation.to_string()],
-                )?;
-            }
-            let ins = tx.prepare(
-                "INSERT INTO accord_claims (id, about, asserts, valid_start, valid_end, known, corrects, body, recorded_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                 ON CONFLICT (id) DO NOTHING RETURNING seq",
+            let mut ds = crate::defs_dataset(&defs)?;
+            drop(defs);
+            // Streamed row by row; each body parsed from the row's buffer.
+            let mut rows = tx.query_raw(
+                "SELECT seq, body FROM accord_claims ORDER BY seq",
+                std::iter::empty::<i64>(),
             )?;
-            for c in &rows {
-                let r = tx.query_opt(
-                    &ins,
-                    &[
-                        &c.id,
-                        &c.about,
-                        &c.asserts,
-                        &c.valid_start,
-                        &c.valid_end,
-                        &c.known,
-                        &c.corrects,
-                        &c.body,
-                        &now,
-                    ],
-                )?;
-                match r {
-                    Some(r) => out.claims.push((c.id.clone(), r.get(0))),
-                    None => {
-                        return Err(Attempt::Fail(StoreError::Conflict(format!(
-                            "a claim with id `{}` is already in the store; claims are never replaced, so give the new claim another id (to correct it, add a claim with `supersedes = \"{}\"`)",
-                            c.id, c.id
-                        ))));
-                    }
-                }
+            while let Some(r) = postgres::fallible_iterator::FallibleIterator::next(&mut rows)? {
+                let seq: i64 = r.try_get(0).map_err(db)?;
+                let body: &str = r.try_get(1).map_err(db)?;
+                let claim: Claim = serde_json::from_str(body)
+                    .map_err(|e| StoreError::Data(format!("claim #{seq}: {e}")))?;
+                ds.claims.push(claim);
             }
+            drop(rows);
             tx.commit()?;
-            out.generation = generation;
-            Ok(out)
+            ds.reindex();
+            Ok(ds)
         })
     }
 

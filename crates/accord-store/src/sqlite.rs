@@ -16,10 +16,12 @@ use crate::articles::{
 };
 use crate::ops::OpError;
 use crate::review::{self, already_reviewed};
+use accord_model::{Claim, Dataset};
+
 use crate::{
     Accepted, AddedProposal, Applied, Backend, Batch, ClaimDraft, ClaimRecord, DefKind, DefRecord,
-    NewProposal, ProposalRecord, ProposalStatus, Result, Role, Snapshot, Store, StoreError,
-    TokenKind, TokenRecord, User,
+    DefWrite, NewProposal, ProposalRecord, ProposalStatus, Result, Role, Snapshot, Store,
+    StoreError, TokenKind, TokenRecord, User,
 };
 
 /// `PRAGMA application_id` of an accord store: "ACRD".
@@ -27,6 +29,8 @@ pub const APPLICATION_ID: i32 = 0x4143_5244;
 
 /// How long one statement waits for a lock before SQLite reports busy.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The page cache of a large write (an import), in KiB.
+const BULK_CACHE_KIB: i64 = 1 << 20;
 /// How long a write keeps retrying a busy database before giving up.
 const RETRY_FOR: Duration = Duration::from_secs(120);
 
@@ -469,6 +473,147 @@ impl SqliteStore {
         })
     }
 
+    /// Writes definitions and claims in one `BEGIN IMMEDIATE` transaction (one fsync at
+    /// commit). Claims are inserted through one prepared statement, each row serialised as it
+    /// goes (a large import never holds all rows at once). With `keep`, the claims' seqs are
+    /// returned.
+    fn write(
+        &mut self,
+        based_on: Option<i64>,
+        defs: &[DefWrite],
+        claims: &[Claim],
+        keep: bool,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Applied> {
+        let conn = &mut self.conn;
+        let total = claims.len() as u64;
+        // A large write keeps its pages in memory instead of spilling them to the WAL
+        // again and again before the commit (SQLite's default cache is 2 MiB).
+        let bulk = claims.len() + defs.len() > 65_536;
+        if bulk {
+            conn.execute_batch(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))
+                .map_err(db)?;
+        }
+        let r = retry(|| {
+            let now = crate::now();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut gen_now = generation(&tx)?;
+            if let Some(b) = based_on
+                && b != gen_now
+            {
+                return Err(Attempt::Fail(StoreError::Stale));
+            }
+            let mut out = Applied::default();
+            {
+                let mut cur_of =
+                    tx.prepare_cached("SELECT kind, version FROM definitions WHERE id = ?1")?;
+                let mut ins_def = tx.prepare_cached(
+                    "INSERT INTO definitions (id, kind, pos, version, body, updated_at)
+                     VALUES (?1, ?2, ?3, 1, ?4, ?5)",
+                )?;
+                let mut pos: Option<i64> = None;
+                for d in defs {
+                    let cur: Option<(String, i64)> = cur_of
+                        .query_row([&d.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?;
+                    let v = crate::ops::check_expectation(
+                        d,
+                        cur.as_ref().map(|(k, v)| (k.as_str(), *v)),
+                    )?;
+                    if v == 1 {
+                        let p = match pos {
+                            Some(p) => p + 1,
+                            None => tx.query_row(
+                                "SELECT coalesce(max(pos), 0) + 1 FROM definitions",
+                                [],
+                                |r| r.get(0),
+                            )?,
+                        };
+                        pos = Some(p);
+                        ins_def.execute(params![d.id, d.kind.as_str(), p, d.body, now])?;
+                    } else {
+                        tx.execute(
+                            "INSERT INTO definition_history (id, kind, version, body, updated_at, replaced_at)
+                             SELECT id, kind, version, body, updated_at, ?2 FROM definitions WHERE id = ?1",
+                            params![d.id, now],
+                        )?;
+                        tx.execute(
+                            "UPDATE definitions SET version = ?2, body = ?3, updated_at = ?4 WHERE id = ?1",
+                            params![d.id, v, d.body, now],
+                        )?;
+                    }
+                    if keep || defs.len() <= 1024 {
+                        out.defs.push((d.id.clone(), v));
+                    }
+                }
+            }
+            if !defs.is_empty() {
+                gen_now += 1;
+                tx.execute(
+                    "UPDATE meta SET value = ?1 WHERE key = 'generation'",
+                    [gen_now.to_string()],
+                )?;
+            }
+            {
+                let mut ins = tx.prepare_cached(
+                    "INSERT INTO claims (id, about, asserts, valid_start, valid_end, known, corrects, body, recorded_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )?;
+                let mut row = crate::ops::RowBuf::default();
+                for (i, c) in claims.iter().enumerate() {
+                    if i % 65_536 == 0 && total > 65_536 {
+                        progress(i as u64, total);
+                    }
+                    row.fill(c)?;
+                    let r = ins.execute(params![
+                        c.id,
+                        c.about,
+                        crate::ops::asserts_name(c.asserts),
+                        row.valid_start,
+                        row.valid_end,
+                        row.known,
+                        c.corrects(),
+                        row.body,
+                        now
+                    ]);
+                    match r {
+                        Ok(_) => {}
+                        Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+                            let taken = tx
+                                .prepare_cached("SELECT 1 FROM claims WHERE id = ?1")?
+                                .exists([&c.id])?;
+                            if taken {
+                                return Err(Attempt::Fail(StoreError::Conflict(
+                                    crate::ops::claim_taken(&c.id),
+                                )));
+                            }
+                            return Err(e.into());
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                    if keep {
+                        out.claims.push((c.id.clone(), tx.last_insert_rowid()));
+                    }
+                }
+            }
+            tx.commit()?;
+            if total > 65_536 {
+                progress(total, total);
+            }
+            out.generation = gen_now;
+            Ok(out)
+        });
+        if bulk {
+            // Back to the default, and the WAL folded into the file so that readers do not
+            // search a WAL as large as the import.
+            let _ = conn.execute_batch("PRAGMA cache_size = -2000");
+            if r.is_ok() {
+                let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            }
+        }
+        r
+    }
+
     /// The file this store lives in.
     pub fn path(&self) -> &Path {
         &self.path
@@ -560,6 +705,46 @@ impl Store for SqliteStore {
         })
     }
 
+    fn load(&mut self) -> Result<Dataset> {
+        let conn = &mut self.conn;
+        retry(|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let mut defs = Vec::new();
+            {
+                let mut st = tx.prepare(
+                    "SELECT kind, id, version, body, updated_at FROM definitions ORDER BY pos",
+                )?;
+                let rows = st.query_map([], def_row)?;
+                for r in rows {
+                    defs.push(to_def(r?)?);
+                }
+            }
+            let mut ds = crate::defs_dataset(&defs)?;
+            drop(defs);
+            let last: Option<i64> =
+                tx.query_row("SELECT max(seq) FROM claims", [], |r| r.get(0))?;
+            ds.claims
+                .reserve(last.unwrap_or(0).clamp(0, 1 << 28) as usize);
+            {
+                // The body is parsed straight from SQLite's buffer: no String per row.
+                let mut st = tx.prepare("SELECT seq, body FROM claims ORDER BY seq")?;
+                let mut rows = st.query([])?;
+                while let Some(r) = rows.next()? {
+                    let body = r.get_ref(1)?.as_bytes().map_err(|e| {
+                        StoreError::Data(format!("claim #{}: {e}", r.get::<_, i64>(0).unwrap_or(0)))
+                    })?;
+                    let claim: Claim = serde_json::from_slice(body).map_err(|e| {
+                        StoreError::Data(format!("claim #{}: {e}", r.get::<_, i64>(0).unwrap_or(0)))
+                    })?;
+                    ds.claims.push(claim);
+                }
+            }
+            tx.commit()?;
+            ds.reindex();
+            Ok(ds)
+        })
+    }
+
     fn definition(&mut self, id: &str) -> Result<Option<DefRecord>> {
         let row = retry(|| {
             Ok(self
@@ -609,90 +794,29 @@ impl Store for SqliteStore {
     }
 
     fn apply(&mut self, batch: &Batch) -> Result<Applied> {
-        let claim_rows = crate::ops::claim_rows(&batch.claims)?;
-        let conn = &mut self.conn;
-        retry(|| {
-            let now = crate::now();
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let mut gen_now = generation(&tx)?;
-            if let Some(b) = batch.based_on
-                && b != gen_now
-            {
-                return Err(Attempt::Fail(StoreError::Stale));
-            }
-            let mut out = Applied::default();
-            for d in &batch.defs {
-                let cur: Option<(String, i64)> = tx
-                    .query_row(
-                        "SELECT kind, version FROM definitions WHERE id = ?1",
-                        [&d.id],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()?;
-                let v =
-                    crate::ops::check_expectation(d, cur.as_ref().map(|(k, v)| (k.as_str(), *v)))?;
-                if v == 1 {
-                    let pos: i64 = tx.query_row(
-                        "SELECT coalesce(max(pos), 0) + 1 FROM definitions",
-                        [],
-                        |r| r.get(0),
-                    )?;
-                    tx.execute(
-                        "INSERT INTO definitions (id, kind, pos, version, body, updated_at)
-                         VALUES (?1, ?2, ?3, 1, ?4, ?5)",
-                        params![d.id, d.kind.as_str(), pos, d.body, now],
-                    )?;
-                } else {
-                    tx.execute(
-                        "INSERT INTO definition_history (id, kind, version, body, updated_at, replaced_at)
-                         SELECT id, kind, version, body, updated_at, ?2 FROM definitions WHERE id = ?1",
-                        params![d.id, now],
-                    )?;
-                    tx.execute(
-                        "UPDATE definitions SET version = ?2, body = ?3, updated_at = ?4 WHERE id = ?1",
-                        params![d.id, v, d.body, now],
-                    )?;
-                }
-                out.defs.push((d.id.clone(), v));
-            }
-            if !batch.defs.is_empty() {
-                gen_now += 1;
-                tx.execute(
-                    "UPDATE meta SET value = ?1 WHERE key = 'generation'",
-                    [gen_now.to_string()],
-                )?;
-            }
-            {
-                let mut exists = tx.prepare_cached("SELECT 1 FROM claims WHERE id = ?1")?;
-                let mut ins = tx.prepare_cached(
-                    "INSERT INTO claims (id, about, asserts, valid_start, valid_end, known, corrects, body, recorded_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                )?;
-                for c in &claim_rows {
-                    if exists.exists([&c.id])? {
-                        return Err(Attempt::Fail(StoreError::Conflict(format!(
-                            "a claim with id `{}` is already in the store; claims are never replaced, so give the new claim another id (to correct it, add a claim with `supersedes = \"{}\"`)",
-                            c.id, c.id
-                        ))));
-                    }
-                    ins.execute(params![
-                        c.id,
-                        c.about,
-                        c.asserts,
-                        c.valid_start,
-                        c.valid_end,
-                        c.known,
-                        c.corrects,
-                        c.body,
-                        now
-                    ])?;
-                    out.claims.push((c.id.clone(), tx.last_insert_rowid()));
-                }
-            }
-            tx.commit()?;
-            out.generation = gen_now;
-            Ok(out)
-        })
+        self.write(
+            batch.based_on,
+            &batch.defs,
+            &batch.claims,
+            true,
+            &mut |_, _| {},
+        )
+    }
+
+    fn append_claims(&mut self, based_on: Option<i64>, claims: &[Claim]) -> Result<Applied> {
+        self.write(based_on, &[], claims, true, &mut |_, _| {})
+    }
+
+    fn apply_bulk(
+        &mut self,
+        based_on: Option<i64>,
+        defs: &[DefWrite],
+        claims: &[Claim],
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<i64> {
+        Ok(self
+            .write(based_on, defs, claims, false, progress)?
+            .generation)
     }
 
     fn check_integrity(&mut self) -> Result<Vec<String>> {

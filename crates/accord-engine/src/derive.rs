@@ -1095,13 +1095,17 @@ fn evidence_split(m: &Model, d: Date, k: Date, min_items: usize) -> (Vec<Rep>, V
     let parts: Vec<(Rep, bool)> = if n >= min_items {
         let mid = n / 2;
         std::thread::scope(|scope| {
-            let second = scope.spawn(|| evidence_range(m, mid..n, d, k));
+            // `Builder::spawn_scoped` reports a thread that cannot be created instead of
+            // panicking: then this thread derives both halves.
+            let second = std::thread::Builder::new()
+                .spawn_scoped(scope, || evidence_range(m, mid..n, d, k))
+                .ok();
             let mut first = evidence_range(m, 0..mid, d, k);
-            match second.join() {
-                Ok(rest) => first.extend(rest),
+            match second.map(|h| h.join()) {
+                Some(Ok(rest)) => first.extend(rest),
                 // The thread cannot panic on input (no panics in library code); should it
-                // fail anyway, the second half is derived here.
-                Err(_) => first.extend(evidence_range(m, mid..n, d, k)),
+                // fail anyway, or not start, the second half is derived here.
+                _ => first.extend(evidence_range(m, mid..n, d, k)),
             }
             first
         })

@@ -237,18 +237,21 @@ pub fn run(opt: &Options, progress: Progress<'_>) -> Result<Report, String> {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
         }
-        progress("import into store", 0, 1);
         let target = db.display().to_string();
         let (r, t) = timed(|| -> Result<(), String> {
             let mut store = accord_store::create(&target).map_err(|e| e.to_string())?;
-            accord_store::import_dataset(store.as_mut(), &ds, "(generated)")
-                .map_err(|e| e.to_string())?;
+            accord_store::import_dataset_with(
+                store.as_mut(),
+                &ds,
+                "(generated)",
+                &mut |p, a, b| progress(&format!("import: {p}"), a, b),
+            )
+            .map_err(|e| e.to_string())?;
             Ok(())
         });
         r?;
         import = Some(t);
         store_bytes = std::fs::metadata(&db).ok().map(|m| m.len());
-        progress("import into store", 1, 1);
         // Load it back, as a cold start would.
         drop(ds);
         progress("load from store", 0, 1);

@@ -153,7 +153,12 @@ pub fn run(a: GenArgs) -> ExitCode {
             Ok(s) => s,
             Err(e) => return fail(e),
         };
-        match accord_store::import_dataset(store.as_mut(), &world.dataset, "(generated)") {
+        match accord_store::import_dataset_with(
+            store.as_mut(),
+            &world.dataset,
+            "(generated)",
+            &mut |p, d, n| bar.update(p, d, n),
+        ) {
             Ok(o) => format!(
                 "{} definitions and claims in store `{}`",
                 o.total(),

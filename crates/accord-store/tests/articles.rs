@@ -9,10 +9,12 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
+mod common;
 use accord_model::{Asserts, FuzzyDate};
 use accord_store::{
     ClaimDraft, Ingest, NewArticle, NewFeedEntry, NewProposal, ProposalStatus, Store,
 };
+use common::{on_postgres, on_sqlite};
 
 const TEXT: &str =
     "The minister said on Tuesday that the talks were “going well”.\n\nNothing else happened.";
@@ -178,43 +180,6 @@ fn articles_and_entries(s: &mut dyn Store) {
     assert!(s.check_integrity().unwrap().is_empty());
 }
 
-fn pg_base() -> String {
-    std::env::var("ACCORD_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
-}
-
-fn on_postgres(name: &str, f: fn(&mut dyn Store)) {
-    let base = pg_base();
-    let mut c = match postgres::Client::connect(&base, postgres::NoTls) {
-        Ok(c) => c,
-        Err(e) => {
-            if std::env::var_os("CI").is_some() {
-                panic!("PostgreSQL is required under CI but {base} is unreachable: {e}");
-            }
-            eprintln!("skipped PostgreSQL half of `{name}`: {e}");
-            return;
-        }
-    };
-    let schema = format!("accord_ar_{}_{:08x}", std::process::id(), fastrand::u32(..));
-    c.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-    let r = std::panic::catch_unwind(|| {
-        let mut s = accord_store::create(&url).unwrap();
-        f(s.as_mut());
-    });
-    let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-    if let Err(p) = r {
-        std::panic::resume_unwind(p);
-    }
-}
-
-fn on_sqlite(f: fn(&mut dyn Store)) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = accord_store::create(dir.path().join("s.db").to_str().unwrap()).unwrap();
-    f(s.as_mut());
-}
-
 #[test]
 fn articles_and_entries_on_sqlite() {
     on_sqlite(articles_and_entries);
@@ -222,7 +187,7 @@ fn articles_and_entries_on_sqlite() {
 
 #[test]
 fn articles_and_entries_on_postgres() {
-    on_postgres("articles_and_entries", articles_and_entries);
+    on_postgres("articles_and_entries", "ar", articles_and_entries);
 }
 
 /// A store made by the previous schema (2) gains the new tables when opened, keeping its queue.

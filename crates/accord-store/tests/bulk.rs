@@ -12,8 +12,10 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
+mod common;
 use accord_store::Store;
 use accord_store::ops::{ClaimWriter, OpError};
+use common::{on_postgres, on_sqlite};
 
 fn world(items: usize, claims: usize) -> accord_model::Dataset {
     let cfg = accord_gen::Config::new(items, claims, 7);
@@ -114,6 +116,7 @@ fn sqlite_imports_reads_back_and_appends_in_order() {
 fn postgres_imports_reads_back_and_appends_in_order() {
     on_postgres(
         "imports_reads_back_and_appends_in_order",
+        "bk",
         imports_reads_back_and_appends_in_order,
     );
 }
@@ -127,43 +130,7 @@ fn sqlite_a_bad_claim_gets_the_full_diagnostics() {
 fn postgres_a_bad_claim_gets_the_full_diagnostics() {
     on_postgres(
         "a_bad_claim_gets_the_full_diagnostics",
+        "bk",
         a_bad_claim_gets_the_full_diagnostics,
     );
-}
-
-fn pg_base() -> String {
-    std::env::var("ACCORD_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
-}
-
-fn on_postgres(name: &str, f: fn(&mut dyn Store)) {
-    let base = pg_base();
-    let mut c = match postgres::Client::connect(&base, postgres::NoTls) {
-        Ok(c) => c,
-        Err(e) => {
-            if std::env::var_os("CI").is_some() {
-                panic!("PostgreSQL is required under CI but {base} is unreachable: {e}");
-            }
-            eprintln!("skipped PostgreSQL half of `{name}`: {e}");
-            return;
-        }
-    };
-    let schema = format!("accord_bk_{}_{:08x}", std::process::id(), fastrand::u32(..));
-    c.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-    let r = std::panic::catch_unwind(|| {
-        let mut s = accord_store::create(&url).unwrap();
-        f(s.as_mut());
-    });
-    let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-    if let Err(p) = r {
-        std::panic::resume_unwind(p);
-    }
-}
-
-fn on_sqlite(f: fn(&mut dyn Store)) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = accord_store::create(dir.path().join("s.db").to_str().unwrap()).unwrap();
-    f(s.as_mut());
 }

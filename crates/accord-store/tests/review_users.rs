@@ -9,9 +9,11 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
+mod common;
 use accord_model::{Asserts, FuzzyDate};
 use accord_store::ops::OpError;
 use accord_store::{ClaimDraft, NewProposal, ProposalStatus, Role, Store, StoreError, TokenKind};
+use common::{on_postgres, on_sqlite};
 
 fn loaded(store: &mut dyn Store) {
     let files = accord_dataset::bundled_files("us-uk").unwrap();
@@ -172,43 +174,6 @@ fn review_queue(s: &mut dyn Store) {
     assert!(s.check_integrity().unwrap().is_empty());
 }
 
-fn pg_base() -> String {
-    std::env::var("ACCORD_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
-}
-
-fn on_postgres(name: &str, f: fn(&mut dyn Store)) {
-    let base = pg_base();
-    let mut c = match postgres::Client::connect(&base, postgres::NoTls) {
-        Ok(c) => c,
-        Err(e) => {
-            if std::env::var_os("CI").is_some() {
-                panic!("PostgreSQL is required under CI but {base} is unreachable: {e}");
-            }
-            eprintln!("skipped PostgreSQL half of `{name}`: {e}");
-            return;
-        }
-    };
-    let schema = format!("accord_rv_{}_{:08x}", std::process::id(), fastrand::u32(..));
-    c.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-    let r = std::panic::catch_unwind(|| {
-        let mut s = accord_store::create(&url).unwrap();
-        f(s.as_mut());
-    });
-    let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-    if let Err(p) = r {
-        std::panic::resume_unwind(p);
-    }
-}
-
-fn on_sqlite(f: fn(&mut dyn Store)) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = accord_store::create(dir.path().join("s.db").to_str().unwrap()).unwrap();
-    f(s.as_mut());
-}
-
 #[test]
 fn users_and_tokens_on_sqlite() {
     on_sqlite(users_and_tokens);
@@ -216,7 +181,7 @@ fn users_and_tokens_on_sqlite() {
 
 #[test]
 fn users_and_tokens_on_postgres() {
-    on_postgres("users_and_tokens", users_and_tokens);
+    on_postgres("users_and_tokens", "rv", users_and_tokens);
 }
 
 #[test]
@@ -226,5 +191,5 @@ fn review_queue_on_sqlite() {
 
 #[test]
 fn review_queue_on_postgres() {
-    on_postgres("review_queue", review_queue);
+    on_postgres("review_queue", "rv", review_queue);
 }

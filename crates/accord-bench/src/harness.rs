@@ -61,7 +61,7 @@ impl Options {
             explanations: 1_000,
             store: true,
             peers: vec![Peer::Sqlite, Peer::DuckDb, Peer::Postgres],
-            peer_options: default_peer_options(work_dir.join("peers")),
+            peer_options: PeerOptions::new(work_dir.join("peers")),
             work_dir,
         }
     }
@@ -622,19 +622,6 @@ pub fn run(opt: &Options, progress: Progress<'_>) -> Result<Report, String> {
             .saturating_sub(cpu_all)
             .as_secs_f64(),
     })
-}
-
-/// Peer options for a work directory: three runs, PostgreSQL on 127.0.0.1 (or
-/// `ACCORD_BENCH_PG`), `python3`, and the DuckDB script shipped with this crate.
-pub fn default_peer_options(work_dir: PathBuf) -> PeerOptions {
-    PeerOptions {
-        runs: 3,
-        pg_url: std::env::var("ACCORD_BENCH_PG")
-            .unwrap_or_else(|_| "host=127.0.0.1 user=postgres dbname=test".to_string()),
-        python: std::env::var("ACCORD_BENCH_PYTHON").unwrap_or_else(|_| "python3".to_string()),
-        script: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/duckdb_peer.py"),
-        work_dir,
-    }
 }
 
 /// The depth of an explanation tree (a leaf is depth 1).

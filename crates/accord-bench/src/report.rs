@@ -163,10 +163,10 @@ fn rows(r: &Report) -> Vec<(String, String, String, String)> {
     row(
         "W1 warm: full derivation",
         format!(
-            "median {:.2} ms ({:.2} ms CPU), min {}",
+            "median {:.2} ms ({:.2} ms CPU), max {}",
             r.w1_warm.median_ms(),
             r.w1_warm_cpu_ms,
-            human_us(r.w1_warm.p50_us.min(r.w1_warm.max_us))
+            human_us(r.w1_warm.max_us)
         ),
         "≤ 15 ms",
         Some(r.w1_warm.median_ms() <= 15.0),

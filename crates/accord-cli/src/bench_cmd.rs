@@ -10,7 +10,7 @@ use accord_gen::Family;
 use clap::Args;
 
 use crate::common::fail;
-use crate::gen_cmd::{Bar, parse_count};
+use crate::gen_cmd::{Bar, parse_count, parse_family};
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -78,11 +78,6 @@ pub struct BenchArgs {
 
 #[derive(Debug, Clone)]
 pub struct PeerList(pub Vec<Peer>);
-
-fn parse_family(s: &str) -> Result<Family, String> {
-    Family::parse(s)
-        .ok_or_else(|| format!("`{s}` is not a family; use `realistic` or `giant-cycle`"))
-}
 
 fn parse_peers(s: &str) -> Result<PeerList, String> {
     if s.trim() == "none" || s.trim().is_empty() {

@@ -66,7 +66,7 @@ pub fn parse_count(s: &str) -> Result<usize, String> {
     Ok(v as usize)
 }
 
-fn parse_family(s: &str) -> Result<Family, String> {
+pub fn parse_family(s: &str) -> Result<Family, String> {
     Family::parse(s)
         .ok_or_else(|| format!("`{s}` is not a family; use `realistic` or `giant-cycle`"))
 }

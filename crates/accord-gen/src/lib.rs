@@ -229,10 +229,8 @@ struct Gen<'c> {
     ds: Dataset,
     stats: Stats,
     items: Vec<Item>,
-    /// Frameworks (item index) per deal.
-    frameworks: Vec<usize>,
-    /// Each deal's (framework item, track item, first party, second party).
-    deal_parties: Vec<(usize, usize)>,
+    /// Each deal's (framework item, negotiation track item), as indexes into `items`.
+    deal_items: Vec<(usize, usize)>,
     /// Preferential-attachment urn of deals already depended on.
     urn: Vec<usize>,
     /// Countries chosen so far (a few countries make most deals).
@@ -259,8 +257,7 @@ impl<'c> Gen<'c> {
             ds,
             stats: Stats::default(),
             items: Vec::with_capacity(cfg.items + 64),
-            frameworks: Vec::new(),
-            deal_parties: Vec::new(),
+            deal_items: Vec::new(),
             urn: Vec::new(),
             country_urn: Vec::new(),
         }
@@ -458,9 +455,7 @@ impl<'c> Gen<'c> {
             // The framework's activation: progress or status of an earlier deal.
             let activation = if self.rng.chance(0.3) {
                 self.earlier_deal(deal).map(|e| {
-                    let (f, t) = self.deal_parties[e];
-                    let by = self.items[f].party;
-                    let _ = t;
+                    let by = self.items[self.deal_items[e].0].party;
                     if self.rng.chance(0.6) {
                         format!("progress(d{e}, by: k{by}) >= substantial")
                     } else {
@@ -581,8 +576,7 @@ impl<'c> Gen<'c> {
                     self.link(LinkKind::ConditionalOn, instruments[1], pix);
                 }
             }
-            self.frameworks.push(fix);
-            self.deal_parties.push((fix, tix));
+            self.deal_items.push((fix, tix));
             if self.cfg.family == Family::Realistic {
                 self.deal_links(deal, first);
                 // A ring through the frameworks of the last 2–20 deals.
@@ -590,7 +584,10 @@ impl<'c> Gen<'c> {
                 if since_ring >= 50 && deal >= 20 {
                     since_ring = 0;
                     let size = 2 + self.rng.below(19);
-                    let ring: Vec<usize> = self.frameworks[deal + 1 - size..=deal].to_vec();
+                    let ring: Vec<usize> = self.deal_items[deal + 1 - size..=deal]
+                        .iter()
+                        .map(|&(f, _)| f)
+                        .collect();
                     for w in 0..size {
                         let (a, b) = (ring[w], ring[(w + 1) % size]);
                         self.link(LinkKind::ConditionalOn, a, b);
@@ -633,7 +630,7 @@ impl<'c> Gen<'c> {
             let to = if cross {
                 match self.earlier_deal(deal) {
                     Some(e) => {
-                        let (f, t) = self.deal_parties[e];
+                        let (f, t) = self.deal_items[e];
                         if self.rng.chance(0.5) { f } else { t }
                     }
                     None => {
@@ -685,8 +682,10 @@ impl<'c> Gen<'c> {
     fn claims(&mut self, progress: Progress<'_>) -> Result<(), GenError> {
         let m = self.cfg.claims;
         self.ds.claims.reserve(m);
-        // The last claim about each item: (claim index, valid start, negative).
-        let mut last: Vec<Option<(usize, Date, bool)>> = vec![None; self.items.len()];
+        // The last claim about each item: (valid start, negative).
+        let mut last: Vec<Option<(Date, bool)>> = vec![None; self.items.len()];
+        // The item (index into `self.items`) each claim is about, for corrections.
+        let mut claim_item: Vec<u32> = Vec::with_capacity(m);
         let mut talked: Vec<u32> = Vec::new();
         let first = first_day();
         for i in 0..m {
@@ -708,7 +707,7 @@ impl<'c> Gen<'c> {
                         .saturating_add((1 + self.rng.below(90) as i32).days())
                         .min(last_day());
                     let retract = roll < 0.01;
-                    let kind = self.kind_of(&about);
+                    let kind = self.items[claim_item[t] as usize].kind;
                     let mut c = self.claim(id, about, known, FuzzyDate::day(tstart));
                     if retract {
                         c.asserts = Asserts::Statement;
@@ -722,6 +721,7 @@ impl<'c> Gen<'c> {
                         self.stats.supersessions += 1;
                     }
                     self.ds.claims.push(c);
+                    claim_item.push(claim_item[t]);
                     continue;
                 }
             }
@@ -736,7 +736,7 @@ impl<'c> Gen<'c> {
             let prev = last[item];
             let counter = prev.is_some() && self.rng.chance(0.15);
             let (valid, want_negative) = match prev {
-                Some((_, start, neg)) if counter => {
+                Some((start, neg)) if counter => {
                     let d = start.saturating_add((self.rng.below(6) as i32).days());
                     (FuzzyDate::day(d), Some(!neg))
                 }
@@ -760,28 +760,13 @@ impl<'c> Gen<'c> {
             if matches!(c.asserts, Asserts::Progress) {
                 c.by = Some(format!("k{}", self.items[item].party));
             }
-            last[item] = Some((i, c.valid.start, negative));
+            last[item] = Some((c.valid.start, negative));
             self.ds.claims.push(c);
+            claim_item.push(item as u32);
         }
         self.stats.claims = self.ds.claims.len();
         progress("claims", m as u64, m as u64);
         Ok(())
-    }
-
-    fn kind_of(&self, id: &str) -> ItemKind {
-        // Ids encode their kind: `d1.c0` commitment, `d1_t`/`d1_x` track, `d1_pk` package,
-        // `d1_p0`/`d1_pa` pledge, otherwise an instrument.
-        if id.contains('.') {
-            ItemKind::Commitment
-        } else if id.ends_with("_t") || id.ends_with("_x") {
-            ItemKind::Track
-        } else if id.ends_with("_pk") {
-            ItemKind::Package
-        } else if id.contains("_p") {
-            ItemKind::Pledge
-        } else {
-            ItemKind::Instrument
-        }
     }
 
     fn valid_date(&mut self, first: Date) -> FuzzyDate {

@@ -107,6 +107,20 @@ fn signed_in(app: &App, headers: &HeaderMap, path: &str) -> Result<Principal, Pa
         .ok_or_else(|| PageError::SignIn(path.to_string()))
 }
 
+/// The signed-in user when they may edit; else a sign-in redirect or 403 with `refusal`.
+fn editor(
+    app: &App,
+    headers: &HeaderMap,
+    path: &str,
+    refusal: &str,
+) -> Result<Principal, PageError> {
+    let who = signed_in(app, headers, path)?;
+    if !who.may(Role::Editor) {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", refusal).into());
+    }
+    Ok(who)
+}
+
 /// What every page's frame needs: dataset name, revision, proposals waiting.
 struct Common {
     dataset: String,
@@ -1913,15 +1927,7 @@ pub async fn review_accept(
 ) -> Response {
     finish(
         blocking(&app, move |app| {
-            let who = signed_in(app, &headers, "/review")?;
-            if !who.may(Role::Editor) {
-                return Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "forbidden",
-                    "only an editor accepts proposals",
-                )
-                .into());
-            }
+            let who = editor(app, &headers, "/review", "only an editor accepts proposals")?;
             let p = Params::parse(q.as_deref(), &crate::api::WHEN_KEYS)?;
             let w = When::from_params(&p)?;
             let id = review_id(&id)?;
@@ -1987,15 +1993,7 @@ pub async fn review_reject(
 ) -> Response {
     finish(
         blocking(&app, move |app| {
-            let who = signed_in(app, &headers, "/review")?;
-            if !who.may(Role::Editor) {
-                return Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "forbidden",
-                    "only an editor rejects proposals",
-                )
-                .into());
-            }
+            let who = editor(app, &headers, "/review", "only an editor rejects proposals")?;
             let p = Params::parse(q.as_deref(), &crate::api::WHEN_KEYS)?;
             let w = When::from_params(&p)?;
             let id = review_id(&id)?;

@@ -955,3 +955,28 @@ async fn signing_in_with_a_password() {
     .await;
     assert_eq!(r.headers.get("location").unwrap(), "/");
 }
+
+#[tokio::test]
+async fn a_viewer_cannot_accept_or_reject_from_the_review_page() {
+    let f = fixture();
+    for (uri, body) in [
+        ("/review/1/accept", "x=1"),
+        ("/review/1/reject", "reason=not+relevant"),
+    ] {
+        let r = call(
+            &f.app,
+            Method::POST,
+            uri,
+            Some(&f.viewer),
+            Some((
+                "application/x-www-form-urlencoded",
+                body.as_bytes().to_vec(),
+            )),
+            &[],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri}");
+        let text = String::from_utf8_lossy(&r.body);
+        assert!(text.contains("only an editor"), "{uri}: {text}");
+    }
+}
